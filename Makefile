@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: MIT
+# kiln: one plain Makefile, sources found by glob.
+#   make            build build/kiln
+#   make demo       end to end on examples/digits (installs Debian packages as root)
+#   make test       unit tests, golden models, malformed inputs
+#   make bench      latency/instructions per bench model (slow; not part of test)
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+BUILD   := build
+GEN     := $(BUILD)/gen
+ONNX_PROTO ?= /usr/include/onnx/onnx.proto
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral -Wvla
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -ffp-contract=off -D_DEFAULT_SOURCE \
+              -Icompiler -Ifrontend -Ipasses -Icodegen -Iruntime -I$(GEN)
+LDLIBS  := -lprotobuf-c -lyaml -lcjson -lm
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS    += -fsanitize=address,undefined
+export KILN_SANITIZE := 1
+endif
+
+SRCS    := $(wildcard compiler/*.c compiler/ops/*.c frontend/*.c passes/*.c codegen/*.c runtime/*.c)
+LIBSRCS := $(filter-out compiler/main.c,$(SRCS))
+OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/onnx.pb-c.o
+UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*_test.c))
+
+.PHONY: all deps demo test unit golden malformed bench install clean
+all: $(BUILD)/kiln
+
+deps:
+	@sh tests/deps.sh
+
+$(GEN)/onnx.pb-c.c: $(ONNX_PROTO)
+	@mkdir -p $(GEN)
+	protoc-c --c_out=$(GEN) -I$(dir $(ONNX_PROTO)) $(ONNX_PROTO)
+
+$(GEN)/onnx.pb-c.h: $(GEN)/onnx.pb-c.c
+
+$(BUILD)/obj/gen/onnx.pb-c.o: $(GEN)/onnx.pb-c.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(CFLAGS) $(filter -fsanitize%,$(ALL_CFLAGS)) -I$(GEN) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(GEN)/onnx.pb-c.h $(wildcard */*.h compiler/ops/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"; $(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libkiln.a: $(OBJS)
+	rm -f $@; ar rcs $@ $^
+
+$(BUILD)/kiln: $(BUILD)/obj/compiler/main.o $(BUILD)/libkiln.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libkiln.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libkiln.a $(LDLIBS) -lcmocka
+
+demo: deps $(BUILD)/kiln
+	@sh examples/demo.sh
+
+unit: $(UNIT)
+	@sh tests/run_unit.sh $(UNIT)
+
+golden: $(BUILD)/kiln
+	@sh tests/run_golden.sh
+
+malformed: $(BUILD)/kiln
+	@sh tests/run_malformed.sh
+
+test: deps
+	@$(MAKE) --no-print-directory $(BUILD)/kiln $(UNIT)
+	@sh tests/run_all.sh $(UNIT)
+
+bench: $(BUILD)/kiln
+	@sh tests/bench.sh
+
+install: $(BUILD)/kiln
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiln/runtime $(DESTDIR)$(PREFIX)/share/kiln/targets
+	install -m 755 $(BUILD)/kiln $(DESTDIR)$(PREFIX)/bin/kiln
+	install -m 644 runtime/*.c runtime/*.h $(DESTDIR)$(PREFIX)/share/kiln/runtime
+	install -m 644 targets/*.yaml $(DESTDIR)$(PREFIX)/share/kiln/targets
+
+clean:
+	rm -rf $(BUILD)

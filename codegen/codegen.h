@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* C code generation: the model source, weights, header, runtime copy, and drivers. */
+#ifndef KILN_CODEGEN_H
+#define KILN_CODEGEN_H
+
+#include "ir.h"
+#include "kiln.h"
+
+#define CG_MAX_KERNELS 64
+
+struct Emit {
+    Graph *g;
+    Buf decls;                 /* file-scope params structs */
+    Buf body;                  /* statements of NAME_run_arena */
+    const char *kernels[CG_MAX_KERNELS];
+    int n_kernels;
+    int n_params;
+};
+typedef struct Emit Emit;
+
+/* Helpers for op emitters. Returned strings live in the graph's arena. */
+const char *cg_ptr(Emit *e, Tensor *t);              /* typed pointer expression to t's data */
+/* Pointer expression to the node's planned scratch buffer, cast to `type *`. */
+const char *cg_scratch(Emit *e, const Node *n, const char *type);
+const char *cg_new_params(Emit *e, const char *type); /* "p12"; starts "static const TYPE p12 = " */
+const char *cg_new_array(Emit *e, const char *elem_type, int count);
+void cg_decl(Emit *e, const char *fmt, ...) KILN_PRINTF(2, 3);
+void cg_stmt(Emit *e, const char *fmt, ...) KILN_PRINTF(2, 3);
+void cg_use_kernel(Emit *e, const char *kernel);     /* runtime file stem, e.g. kiln_conv2d_f32 */
+const char *cg_float(Emit *e, float f);              /* C literal, exact, HUGE_VALF for inf */
+const char *cg_act(Emit *e, const kiln_act *act);    /* "{KILN_ACT_RELU, 0.0f, 0.0f}" */
+const char *cg_i32_list(Emit *e, const int32_t *v, int n); /* "{1, 2, 3}" */
+
+typedef struct {
+    const char *out_dir;        /* final directory */
+    const char *options_text;   /* recorded in the generated files' header comment */
+} CgOptions;
+
+/* Writes NAME.h, NAME.c, NAME_weights.c and kiln/ runtime files into dir. */
+int cg_write_model(Graph *g, const CgOptions *o, const char *dir, Diag *d);
+/* Estimated code size in bytes of the generated model (before a C compiler runs). */
+int64_t cg_code_estimate(const Graph *g);
+
+/* Drivers used by verify/run/bench (never shipped with the model). */
+int cg_write_io_driver(const Graph *g, const char *path, Diag *d);
+int cg_write_bench_driver(const Graph *g, const char *path, Diag *d);
+
+#endif

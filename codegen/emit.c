@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: MIT */
+/* The C emitter: NAME.h (API and sizes), NAME.c (params and the run function),
+ * NAME_weights.c (constants), and the runtime files the model uses under kiln/.
+ * Output depends only on the graph and options, so identical inputs give identical bytes. */
+#include "codegen.h"
+#include "ops.h"
+
+#include <limits.h>
+#include <string.h>
+
+/* ---- helpers for op emitters --------------------------------------------------------- */
+
+static const char *io_param_name(const Graph *g, const Tensor *t)
+{
+    for (int i = 0; i < g->n_inputs; i++)
+        if (g->inputs[i] == t)
+            return t->c_name;
+    for (int i = 0; i < g->n_outputs; i++)
+        if (g->outputs[i] == t)
+            return t->c_name;
+    return NULL;
+}
+
+const char *cg_ptr(Emit *e, Tensor *t)
+{
+    Tensor *root = ir_storage(t);
+    const char *type = dtype_c_type(t->dtype);
+    if (root->data)
+        return root->c_name;
+    if (root->is_input || root->is_output)
+        return io_param_name(e->g, root);
+    if (root->output_home)
+        return root->output_home->c_name;
+    if (root->offset < 0)
+        KILN_UNREACHABLE("tensor has no storage");
+    return arena_printf(e->g->arena, "(%s *)(void *)(arena + %lld)", type, (long long)root->offset);
+}
+
+const char *cg_scratch(Emit *e, const Node *n, const char *type)
+{
+    if (n->scratch_offset < 0)
+        KILN_UNREACHABLE("node has no planned scratch");
+    return arena_printf(e->g->arena, "(%s *)(void *)(arena + %lld)", type,
+                        (long long)n->scratch_offset);
+}
+
+const char *cg_new_params(Emit *e, const char *type)
+{
+    const char *name = arena_printf(e->g->arena, "kiln_p%d", e->n_params++);
+    buf_printf(&e->decls, "static const %s %s = ", type, name);
+    return name;
+}
+
+const char *cg_new_array(Emit *e, const char *elem_type, int count)
+{
+    const char *name = arena_printf(e->g->arena, "kiln_p%d", e->n_params++);
+    buf_printf(&e->decls, "static const %s %s[%d] = ", elem_type, name, count);
+    return name;
+}
+
+void cg_decl(Emit *e, const char *fmt, ...)
+{
+    char tmp[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof tmp)
+        KILN_UNREACHABLE("declaration too long");
+    buf_puts(&e->decls, tmp);
+}
+
+void cg_stmt(Emit *e, const char *fmt, ...)
+{
+    char tmp[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof tmp)
+        KILN_UNREACHABLE("statement too long");
+    buf_puts(&e->body, "    ");
+    buf_puts(&e->body, tmp);
+}
+
+void cg_use_kernel(Emit *e, const char *kernel)
+{
+    for (int i = 0; i < e->n_kernels; i++)
+        if (!strcmp(e->kernels[i], kernel))
+            return;
+    if (e->n_kernels == CG_MAX_KERNELS)
+        KILN_UNREACHABLE("too many kernels");
+    e->kernels[e->n_kernels++] = kernel;
+}
+
+/* Exact float literal: %.9g round-trips every float. */
+static void format_float(char *out, size_t size, float f)
+{
+    if (f != f) {
+        snprintf(out, size, "(0.0f / 0.0f)");
+        return;
+    }
+    if (f > 3.4028235e38f || f < -3.4028235e38f) {
+        snprintf(out, size, "%sHUGE_VALF", f < 0 ? "-" : "");
+        return;
+    }
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%.9g", (double)f);
+    int has_point = strpbrk(tmp, ".e") != NULL;
+    snprintf(out, size, "%s%sf", tmp, has_point ? "" : ".0");
+}
+
+const char *cg_float(Emit *e, float f)
+{
+    char tmp[64];
+    format_float(tmp, sizeof tmp, f);
+    return arena_strdup(e->g->arena, tmp);
+}
+
+const char *cg_act(Emit *e, const kiln_act *act)
+{
+    static const char *kinds[] = {"KILN_ACT_NONE", "KILN_ACT_RELU", "KILN_ACT_CLIP",
+                                  "KILN_ACT_LEAKY_RELU", "KILN_ACT_SIGMOID", "KILN_ACT_TANH",
+                                  "KILN_ACT_HARD_SIGMOID", "KILN_ACT_HARD_SWISH"};
+    return arena_printf(e->g->arena, "{%s, %s, %s}", kinds[act->kind], cg_float(e, act->a),
+                        cg_float(e, act->b));
+}
+
+const char *cg_i32_list(Emit *e, const int32_t *v, int n)
+{
+    Buf b = {0};
+    buf_puts(&b, "{");
+    for (int i = 0; i < n; i++)
+        buf_printf(&b, "%s%d", i ? ", " : "", v[i]);
+    buf_puts(&b, "}");
+    const char *s = arena_strdup(e->g->arena, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* ---- naming ------------------------------------------------------------------------- */
+
+static int is_c_keyword(const char *s)
+{
+    static const char *kw[] = {"auto", "break", "case", "char", "const", "continue", "default",
+        "do", "double", "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int",
+        "long", "register", "restrict", "return", "short", "signed", "sizeof", "static",
+        "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while",
+        "arena", "arena_mem", "main"};
+    for (size_t i = 0; i < KILN_ARRAY_LEN(kw); i++)
+        if (!strcmp(kw[i], s))
+            return 1;
+    return !strncmp(s, "kiln_", 5);
+}
+
+/* Inputs and outputs keep readable names; clashes get a numeric suffix. */
+static void name_io(Graph *g)
+{
+    int total = g->n_inputs + g->n_outputs;
+    for (int i = 0; i < total; i++) {
+        Tensor *t = i < g->n_inputs ? g->inputs[i] : g->outputs[i - g->n_inputs];
+        char base[96], name[128];
+        str_to_c_ident(t->name, base, sizeof base);
+        snprintf(name, sizeof name, "%s%s", is_c_keyword(base) ? "t_" : "", base);
+        for (int k = 2;; k++) {
+            int clash = 0;
+            for (int j = 0; j < i; j++) {
+                Tensor *o = j < g->n_inputs ? g->inputs[j] : g->outputs[j - g->n_inputs];
+                clash |= o->c_name && !strcmp(o->c_name, name);
+            }
+            if (!clash)
+                break;
+            snprintf(name, sizeof name, "%s%s_%d", is_c_keyword(base) ? "t_" : "", base, k);
+        }
+        t->c_name = arena_strdup(g->arena, name);
+    }
+}
+
+/* Constants read by live nodes become NAME_w<k>, numbered in tensor order. */
+static int name_weights(Graph *g)
+{
+    unsigned char *used = arena_alloc(g->arena, (size_t)g->n_tensors + 1);
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int j = 0; j < g->nodes[i]->n_inputs; j++)
+            if (g->nodes[i]->inputs[j] && g->nodes[i]->inputs[j]->data)
+                used[g->nodes[i]->inputs[j]->id] = 1;
+    for (int i = 0; i < g->n_outputs; i++)
+        if (ir_storage(g->outputs[i])->data)
+            used[ir_storage(g->outputs[i])->id] = 1;
+    int count = 0;
+    for (int i = 0; i < g->n_tensors; i++) {
+        Tensor *t = g->tensors[i];
+        t->c_name = used[i] ? arena_printf(g->arena, "%s_w%d", g->name, count++) : t->c_name;
+        if (!used[i] && t->data)
+            t->c_name = NULL;
+    }
+    return count;
+}
+
+/* ---- files ---------------------------------------------------------------------------- */
+
+static void header_comment(Buf *b, const CgOptions *o, const char *what)
+{
+    buf_printf(b, "/* %s\n * Generated by kiln %s (%s). Do not edit. */\n", what, KILN_VERSION,
+               o->options_text ? o->options_text : "");
+}
+
+static void emit_io_params(Buf *b, const Graph *g)
+{
+    for (int i = 0; i < g->n_inputs; i++)
+        buf_printf(b, "%sconst %s *%s", i ? ", " : "", dtype_c_type(g->inputs[i]->dtype),
+                   g->inputs[i]->c_name);
+    for (int i = 0; i < g->n_outputs; i++)
+        buf_printf(b, "%s%s *%s", g->n_inputs + i ? ", " : "", dtype_c_type(g->outputs[i]->dtype),
+                   g->outputs[i]->c_name);
+}
+
+static void upper(const char *in, char *out, size_t size)
+{
+    size_t i = 0;
+    for (; in[i] && i + 1 < size; i++)
+        out[i] = (char)(in[i] >= 'a' && in[i] <= 'z' ? in[i] - 32 : in[i]);
+    out[i] = 0;
+}
+
+static void emit_header(Buf *b, const Graph *g, const CgOptions *o)
+{
+    char up[256], shape[128];
+    upper(g->name, up, sizeof up);
+    header_comment(b, o, "Model API.");
+    buf_printf(b, "#ifndef %s_H\n#define %s_H\n\n#include <stdint.h>\n\n", up, up);
+    buf_printf(b, "/* Bytes of working memory NAME_run_arena needs (align it to %s_ARENA_ALIGN). */\n",
+               up);
+    buf_printf(b, "#define %s_ARENA_SIZE %lld\n#define %s_ARENA_ALIGN 16\n", up,
+               (long long)g->arena_bytes, up);
+    buf_printf(b, "#define %s_NUM_INPUTS %d\n#define %s_NUM_OUTPUTS %d\n\n", up, g->n_inputs, up,
+               g->n_outputs);
+    for (int i = 0; i < g->n_inputs + g->n_outputs; i++) {
+        int is_in = i < g->n_inputs;
+        const Tensor *t = is_in ? g->inputs[i] : g->outputs[i - g->n_inputs];
+        int k = is_in ? i : i - g->n_inputs;
+        const char *kind = is_in ? "INPUT" : "OUTPUT";
+        buf_printf(b, "/* %s %d '%s': %s %s */\n", is_in ? "input" : "output", k, t->name,
+                   dtype_c_type(t->dtype), ir_shape_str(t, shape, sizeof shape));
+        buf_printf(b, "#define %s_%s_%d_SIZE %lld\n", up, kind, k, (long long)ir_numel(t));
+        buf_printf(b, "#define %s_%s_%d_RANK %d\n", up, kind, k, t->rank);
+    }
+    buf_printf(b, "\n/* Runs one inference with a static arena inside the model (not reentrant).\n"
+                  " * Inputs and outputs are dense row-major arrays owned by the caller. Returns 0. */\n");
+    buf_printf(b, "int %s_run(", g->name);
+    emit_io_params(b, g);
+    buf_printf(b, ");\n\n/* Same, with caller-owned working memory of %s_ARENA_SIZE bytes aligned to\n"
+                  " * %s_ARENA_ALIGN; it may be reused between calls. Returns 0. */\n", up, up);
+    buf_printf(b, "int %s_run_arena(void *arena_mem%s", g->name, g->n_inputs + g->n_outputs ? ", " : "");
+    emit_io_params(b, g);
+    buf_printf(b, ");\n\n#endif\n");
+}
+
+/* Graph outputs that no node writes (constants, graph inputs, copies of another output,
+ * view outputs that could not alias) are filled by copies at the end of the run. */
+static void emit_output_copies(Emit *e)
+{
+    Graph *g = e->g;
+    for (int i = 0; i < g->n_outputs; i++) {
+        Tensor *y = g->outputs[i];
+        Tensor *root = ir_storage(y);
+        if (root == y && y->producer)
+            continue;
+        if (root != y && root->output_home == y)
+            continue;
+        Tensor *src = root == y ? NULL : root;
+        if (!src && y->data)
+            src = y;
+        if (!src)
+            continue;
+        /* src is a constant, input, or another output's storage */
+        const char *from = src->data ? src->c_name
+                         : src->is_input || src->is_output ? io_param_name(g, src)
+                         : cg_ptr(e, src);
+        cg_stmt(e, "kiln_copy(%s, %s, %lldu);\n", y->c_name, from, (long long)ir_bytes(y));
+        cg_use_kernel(e, "kiln_copy");
+    }
+}
+
+static int emit_nodes(Emit *e, Diag *d)
+{
+    Graph *g = e->g;
+    for (int i = 0; i < g->n_nodes; i++) {
+        Node *n = g->nodes[i];
+        cg_stmt(e, "/* %s: %s */\n", n->op_type, n->name);
+        if (n->op->flags & OPF_VIEW) {
+            Tensor *y = n->outputs[0];
+            if (y->alias_of)
+                continue;
+            /* a view that could not alias: copy into the output buffer */
+            cg_stmt(e, "kiln_copy(%s, %s, %lldu);\n", cg_ptr(e, y), cg_ptr(e, n->inputs[0]),
+                    (long long)ir_bytes(y));
+            cg_use_kernel(e, "kiln_copy");
+            continue;
+        }
+        if (!n->op->emit) {
+            node_error(d, n, "%s has no code generator (it must be computable at compile time)",
+                       n->op_type);
+            return -1;
+        }
+        if (n->op->emit(e, n, d))
+            return -1;
+    }
+    emit_output_copies(e);
+    return 0;
+}
+
+static void emit_source(Buf *b, Emit *e, const CgOptions *o, int n_weights)
+{
+    Graph *g = e->g;
+    char up[256];
+    upper(g->name, up, sizeof up);
+    header_comment(b, o, "Model code.");
+    buf_printf(b, "#include <math.h>\n#include \"%s.h\"\n#include \"kiln/kiln.h\"\n\n", g->name);
+    for (int i = 0; i < g->n_tensors; i++) {
+        Tensor *t = g->tensors[i];
+        if (t->data && t->c_name)
+            buf_printf(b, "extern const %s %s[%lld];\n", dtype_c_type(t->dtype), t->c_name,
+                       (long long)(ir_numel(t) ? ir_numel(t) : 1));
+    }
+    (void)n_weights;
+    buf_puts(b, "\n");
+    buf_append(b, e->decls.data ? e->decls.data : "", e->decls.len);
+    buf_printf(b, "\n#if defined(__GNUC__) || defined(__clang__)\n"
+                  "#define KILN_ARENA_ALIGNED __attribute__((aligned(16)))\n#else\n"
+                  "#define KILN_ARENA_ALIGNED\n#endif\n\n");
+    buf_printf(b, "static unsigned char %s_arena[%lld] KILN_ARENA_ALIGNED;\n\n", g->name,
+               (long long)(g->arena_bytes ? g->arena_bytes : 1));
+    buf_printf(b, "int %s_run_arena(void *arena_mem%s", g->name,
+               g->n_inputs + g->n_outputs ? ", " : "");
+    emit_io_params(b, g);
+    buf_printf(b, ")\n{\n    unsigned char *arena = (unsigned char *)arena_mem;\n    (void)arena;\n");
+    buf_append(b, e->body.data ? e->body.data : "", e->body.len);
+    buf_printf(b, "    return 0;\n}\n\nint %s_run(", g->name);
+    emit_io_params(b, g);
+    buf_printf(b, ")\n{\n    return %s_run_arena(%s_arena", g->name, g->name);
+    for (int i = 0; i < g->n_inputs; i++)
+        buf_printf(b, ", %s", g->inputs[i]->c_name);
+    for (int i = 0; i < g->n_outputs; i++)
+        buf_printf(b, ", %s", g->outputs[i]->c_name);
+    buf_printf(b, ");\n}\n");
+}
+
+static void emit_values(Buf *b, const Tensor *t)
+{
+    int64_t n = ir_numel(t);
+    char tmp[64];
+    for (int64_t i = 0; i < n; i++) {
+        if (t->dtype == DT_F32) {
+            format_float(tmp, sizeof tmp, ((const float *)t->data)[i]);
+        } else if (t->dtype == DT_F64) {
+            snprintf(tmp, sizeof tmp, "%.17g", ((const double *)t->data)[i]);
+        } else if (t->dtype == DT_U64) {
+            snprintf(tmp, sizeof tmp, "%lluu", (unsigned long long)((const uint64_t *)t->data)[i]);
+        } else {
+            long long v = (long long)ir_const_int(t, i);
+            if (v == LLONG_MIN)
+                snprintf(tmp, sizeof tmp, "(-9223372036854775807LL - 1)");
+            else
+                snprintf(tmp, sizeof tmp, t->dtype == DT_S64 ? "%lldLL" : "%lld", v);
+        }
+        buf_puts(b, tmp);
+        buf_puts(b, (i + 1) % 8 == 0 || i + 1 == n ? ",\n" : ", ");
+    }
+    if (n == 0)
+        buf_puts(b, "0\n");
+}
+
+static void emit_weights(Buf *b, const Graph *g, const CgOptions *o)
+{
+    header_comment(b, o, "Model constants.");
+    buf_printf(b, "#include <stdint.h>\n\n"
+                  "/* Define KILN_WEIGHTS_SECTION to place the weights, e.g.\n"
+                  " * -DKILN_WEIGHTS_SECTION='__attribute__((section(\".rodata.kiln\")))' */\n"
+                  "#ifndef KILN_WEIGHTS_SECTION\n#define KILN_WEIGHTS_SECTION\n#endif\n"
+                  "#if defined(__GNUC__) || defined(__clang__)\n"
+                  "#define KILN_WEIGHTS_ALIGNED __attribute__((aligned(16)))\n#else\n"
+                  "#define KILN_WEIGHTS_ALIGNED\n#endif\n\n");
+    char shape[128];
+    for (int i = 0; i < g->n_tensors; i++) {
+        const Tensor *t = g->tensors[i];
+        if (!t->data || !t->c_name)
+            continue;
+        int64_t n = ir_numel(t);
+        buf_printf(b, "/* '%s': %s %s */\n", t->name, dtype_name(t->dtype),
+                   ir_shape_str(t, shape, sizeof shape));
+        buf_printf(b, "extern const %s %s[%lld];\n", dtype_c_type(t->dtype), t->c_name,
+                   (long long)(n ? n : 1));
+        buf_printf(b, "const %s %s[%lld] KILN_WEIGHTS_ALIGNED KILN_WEIGHTS_SECTION = {\n",
+                   dtype_c_type(t->dtype), t->c_name, (long long)(n ? n : 1));
+        emit_values(b, t);
+        buf_puts(b, "};\n\n");
+    }
+}
+
+/* Copies runtime/<kernel>.c and the kernels it names in its "kiln-deps:" line. */
+static int copy_runtime(Emit *e, const char *dir, Diag *d)
+{
+    const char *data = kiln_data_dir();
+    if (!data) {
+        diag_error(d, "cannot find kiln's runtime/ directory (set KILN_HOME to the directory "
+                   "holding runtime/)");
+        return -1;
+    }
+    char src[PATH_MAX], dst[PATH_MAX];
+    snprintf(dst, sizeof dst, "%s/kiln", dir);
+    if (!path_is_dir(dst) && mkdir_p(dst, d))
+        return -1;
+    const char *files[CG_MAX_KERNELS + 1];
+    int n_files = 0;
+    files[n_files++] = "kiln.h";
+    for (int i = 0; i < e->n_kernels; i++) {
+        Buf b = {0};
+        snprintf(src, sizeof src, "%s/runtime/%s.c", data, e->kernels[i]);
+        if (read_file(src, &b, d))
+            return -1;
+        const char *deps = strstr(b.data, "kiln-deps:");
+        if (deps) {
+            char line[512];
+            sscanf(deps + 10, "%511[^*\n]", line);
+            for (char *tok = strtok(line, " ,"); tok; tok = strtok(NULL, " ,"))
+                cg_use_kernel(e, arena_strdup(e->g->arena, tok));
+        }
+        buf_free(&b);
+    }
+    for (int i = 0; i < e->n_kernels; i++)
+        files[n_files++] = arena_printf(e->g->arena, "%s.c", e->kernels[i]);
+    for (int i = 0; i < n_files; i++) {
+        Buf b = {0};
+        snprintf(src, sizeof src, "%s/runtime/%s", data, files[i]);
+        snprintf(dst, sizeof dst, "%s/kiln/%s", dir, files[i]);
+        int rc = read_file(src, &b, d) || write_file(dst, b.data, b.len, d);
+        buf_free(&b);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+static int write_buf(const char *dir, const char *name, const char *suffix, Buf *b, Diag *d)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s%s", dir, name, suffix);
+    return write_file(path, b->data ? b->data : "", b->len, d);
+}
+
+int cg_write_model(Graph *g, const CgOptions *o, const char *dir, Diag *d)
+{
+    Emit e = {.g = g};
+    name_io(g);
+    int n_weights = name_weights(g);
+    Buf h = {0}, c = {0}, w = {0};
+    int rc = emit_nodes(&e, d);
+    if (rc == 0) {
+        emit_header(&h, g, o);
+        emit_source(&c, &e, o, n_weights);
+        emit_weights(&w, g, o);
+        rc = write_buf(dir, g->name, ".h", &h, d) || write_buf(dir, g->name, ".c", &c, d) ||
+             write_buf(dir, g->name, "_weights.c", &w, d) || copy_runtime(&e, dir, d);
+    }
+    buf_free(&h);
+    buf_free(&c);
+    buf_free(&w);
+    buf_free(&e.decls);
+    buf_free(&e.body);
+    return rc ? -1 : 0;
+}
+
+int64_t cg_code_estimate(const Graph *g)
+{
+    /* ~40 bytes of Thumb-2 per kernel call and params struct, plus ~600 bytes per distinct
+     * kernel; the boards work replaces this with the toolchain's size. */
+    const char *seen[64];
+    int n_seen = 0;
+    int64_t bytes = 64;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = g->nodes[i];
+        if (n->op->flags & OPF_VIEW)
+            continue;
+        bytes += 40 + 4 * 16;
+        int found = 0;
+        for (int k = 0; k < n_seen; k++)
+            found |= !strcmp(seen[k], n->op->name);
+        if (!found && n_seen < 64) {
+            seen[n_seen++] = n->op->name;
+            bytes += 600;
+        }
+    }
+    return bytes;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* kiln bench: latency on the host (median over rounds in one process) and, with
+ * --instructions, the exact instruction count of one inference under callgrind. */
+#include "commands.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Runs the bench driver and returns what it printed as a number, or -1. */
+static double run_and_read(char *const argv[], const char *log, Diag *d)
+{
+    remove(log);
+    int rc = run_process(argv, log, 900);
+    Buf b = {0};
+    Diag quiet = {.quiet = 1};
+    read_file(log, &b, &quiet);
+    double v = -1;
+    if (rc == 0 && b.data)
+        v = strtod(b.data, NULL);
+    else
+        diag_error(d, "'%s' failed (exit %d): %s", argv[0], rc, b.data ? b.data : "");
+    buf_free(&b);
+    return v;
+}
+
+/* callgrind prints "Collected : N" (instructions) to its log. */
+static long long callgrind_count(const char *exe, const char *dir, long runs, Diag *d)
+{
+    char log[PATH_MAX], out[PATH_MAX], n[32];
+    snprintf(log, sizeof log, "%s/callgrind.log", dir);
+    snprintf(out, sizeof out, "%s/callgrind.out", dir);
+    snprintf(n, sizeof n, "%ld", runs);
+    char *argv[] = {"valgrind", "--tool=callgrind", (char *)"--callgrind-out-file=/dev/null",
+                    (char *)exe, "count", n, NULL};
+    (void)out;
+    remove(log);
+    int rc = run_process(argv, log, 1800);
+    Buf b = {0};
+    Diag quiet = {.quiet = 1};
+    read_file(log, &b, &quiet);
+    const char *p = b.data ? strstr(b.data, "Collected : ") : NULL;
+    long long v = p ? atoll(p + 12) : -1;
+    if (rc != 0 || v < 0)
+        diag_error(d, "valgrind --tool=callgrind failed (exit %d); is valgrind installed?", rc);
+    buf_free(&b);
+    return v;
+}
+
+/* Text size (code + read-only data but not the weights) of the model and kernels. */
+static long long code_bytes(const Graph *g, const char *dir)
+{
+    char cmd[PATH_MAX * 2];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && ${CC:-cc} -O3 -std=c99 -c -I. %s.c kiln/*.c >/dev/null 2>&1 && "
+             "size -t %s.o $(ls kiln/*.c | sed 's|kiln/||; s|\\.c$|.o|') 2>/dev/null | tail -1",
+             dir, g->name, g->name);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    long long text = -1;
+    if (fscanf(p, "%lld", &text) != 1)
+        text = -1;
+    pclose(p);
+    return text;
+}
+
+int cmd_bench(Options *o)
+{
+    Diag d = {0};
+    Graph *g = command_compile(o, &d);
+    if (!g)
+        return 1;
+    char dir[PATH_MAX], exe[PATH_MAX], log[PATH_MAX + 16];
+    char flags[512];
+    const char *extra = getenv("KILN_BENCH_CFLAGS");
+    snprintf(flags, sizeof flags, "-O3 -std=c99 -ffp-contract=off %s", extra ? extra : "");
+    if (command_build(g, o, "bench", flags, dir, sizeof dir, exe, sizeof exe, &d)) {
+        ir_graph_free(g);
+        return 1;
+    }
+    snprintf(log, sizeof log, "%s/bench.log", dir);
+    char *argv[] = {exe, "time", "5", "200", NULL};
+    double latency = run_and_read(argv, log, &d);
+    long long instr = -1;
+    if (latency >= 0 && o->instructions) {
+        long long one = callgrind_count(exe, dir, 1, &d);
+        long long eleven = one >= 0 ? callgrind_count(exe, dir, 11, &d) : -1;
+        instr = eleven >= 0 ? (eleven - one) / 10 : -1;
+    }
+    Totals t = pipeline_totals(g);
+    long long code = code_bytes(g, dir);
+    int failed = latency < 0 || (o->instructions && instr < 0);
+    if (!failed && o->json) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "model", o->model);
+        cJSON_AddStringToObject(r, "target", o->target ? o->target : "host");
+        cJSON_AddNumberToObject(r, "latency_ns_median", latency);
+        if (instr >= 0)
+            cJSON_AddNumberToObject(r, "instructions_per_inference", (double)instr);
+        cJSON_AddNumberToObject(r, "arena_bytes", (double)g->arena_bytes);
+        cJSON_AddNumberToObject(r, "weights_bytes", (double)t.weights_bytes);
+        cJSON_AddNumberToObject(r, "code_bytes", (double)code);
+        cJSON_AddNumberToObject(r, "macs", (double)t.macs);
+        char *s = cJSON_Print(r);
+        if (s)
+            puts(s);
+        free(s);
+        cJSON_Delete(r);
+    } else if (!failed) {
+        printf("kiln bench %s (host, %s)\n", o->model, flags);
+        printf("  latency median   %.1f us\n", latency / 1000.0);
+        if (instr >= 0)
+            printf("  instructions     %lld per inference (%.2f per MAC)\n", instr,
+                   t.macs ? (double)instr / (double)t.macs : 0.0);
+        printf("  arena %lld bytes, weights %lld bytes, code %lld bytes\n",
+               (long long)g->arena_bytes, (long long)t.weights_bytes, code);
+    }
+    ir_graph_free(g);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/* kiln compile and kiln inspect, and the compile/build steps the other commands share. */
+#include "commands.h"
+#include "ops.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check_target(const Options *o, Diag *d)
+{
+    if (!o->target || !strcmp(o->target, "host"))
+        return 0;
+    diag_error(d, "unknown target '%s' (this build supports: host)", o->target);
+    return -1;
+}
+
+Graph *command_compile(const Options *o, Diag *d)
+{
+    if (check_target(o, d))
+        return NULL;
+    d->file = o->model;
+    return pipeline_compile(o, d);
+}
+
+int command_build(Graph *g, const Options *o, const char *driver_kind, const char *cflags,
+                  char *dir, size_t dir_size, char *exe, size_t exe_size, Diag *d)
+{
+    if (make_temp_dir(NULL, "kiln-", dir, dir_size, d))
+        return -1;
+    if (!o->keep)
+        cleanup_register_dir(dir);
+    if (pipeline_write(g, o, dir, d))
+        return -1;
+    char driver[PATH_MAX];
+    snprintf(driver, sizeof driver, "%s/kiln_%s_driver.c", dir, driver_kind);
+    int rc = !strcmp(driver_kind, "io") ? cg_write_io_driver(g, driver, d)
+                                        : cg_write_bench_driver(g, driver, d);
+    if (rc)
+        return -1;
+    char flags[1024];
+    const char *extra = getenv("KILN_CFLAGS");
+    snprintf(flags, sizeof flags, "%s %s", cflags, extra ? extra : "");
+    if (harness_build(g, dir, driver, flags, exe, exe_size, d))
+        return -1;
+    if (o->keep)
+        fprintf(stderr, "kiln: build directory kept: %s\n", dir);
+    return 0;
+}
+
+int cmd_compile(Options *o)
+{
+    Diag d = {0};
+    Graph *g = command_compile(o, &d);
+    if (!g)
+        return 1;
+    char dir[PATH_MAX];
+    if (o->out_dir)
+        snprintf(dir, sizeof dir, "%s", o->out_dir);
+    else
+        snprintf(dir, sizeof dir, "%s_kiln", g->name);
+    int rc = pipeline_compile_to_dir(g, o, dir, &d);
+    if (rc == 0 && o->report)
+        rc = write_report(g, o->report, &d);
+    if (rc == 0 && !o->quiet) {
+        print_summary(g, stdout);
+        printf("  wrote %s/%s.h, %s.c, %s_weights.c, kiln/\n", dir, g->name, g->name, g->name);
+    }
+    ir_graph_free(g);
+    return rc ? 1 : 0;
+}
+
+/* ---- inspect ---------------------------------------------------------------------------- */
+
+static void inspect_json(const Graph *g)
+{
+    Totals t = pipeline_totals(g);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "name", g->name);
+    cJSON *nodes = cJSON_AddArrayToObject(root, "nodes");
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = g->nodes[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", n->name);
+        cJSON_AddStringToObject(o, "op", n->op->name);
+        cJSON *shape = cJSON_AddArrayToObject(o, "output_shape");
+        for (int k = 0; k < n->outputs[0]->rank; k++)
+            cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)n->outputs[0]->dims[k]));
+        cJSON_AddNumberToObject(o, "params", (double)node_params(n));
+        cJSON_AddNumberToObject(o, "macs", (double)node_macs(n));
+        cJSON_AddItemToArray(nodes, o);
+    }
+    cJSON *tot = cJSON_AddObjectToObject(root, "totals");
+    cJSON_AddNumberToObject(tot, "nodes", t.nodes);
+    cJSON_AddNumberToObject(tot, "params", (double)t.params);
+    cJSON_AddNumberToObject(tot, "macs", (double)t.macs);
+    cJSON_AddNumberToObject(tot, "arena_bytes", (double)g->arena_bytes);
+    cJSON_AddNumberToObject(tot, "weights_bytes", (double)t.weights_bytes);
+    char *s = cJSON_Print(root);
+    if (s)
+        puts(s);
+    free(s);
+    cJSON_Delete(root);
+}
+
+static void inspect_table(const Graph *g)
+{
+    char shape[128];
+    printf("%-4s %-32s %-20s %-18s %10s %12s\n", "#", "node", "op", "output", "params", "MACs");
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = g->nodes[i];
+        const char *name = n->name[0] ? n->name : "-";
+        printf("%-4d %-32.32s %-20s %-18s %10lld %12lld\n", i, name, n->op->name,
+               ir_shape_str(n->outputs[0], shape, sizeof shape), (long long)node_params(n),
+               (long long)node_macs(n));
+    }
+    Totals t = pipeline_totals(g);
+    printf("total: %d nodes, %lld params, %lld MACs, arena %lld bytes, weights %lld bytes\n",
+           t.nodes, (long long)t.params, (long long)t.macs, (long long)g->arena_bytes,
+           (long long)t.weights_bytes);
+}
+
+int cmd_inspect(Options *o)
+{
+    Diag d = {0};
+    Graph *g = command_compile(o, &d);
+    if (!g)
+        return 1;
+    if (o->json)
+        inspect_json(g);
+    else
+        inspect_table(g);
+    ir_graph_free(g);
+    return 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* The subcommands; each returns the process exit status (0, 1 error/mismatch, 2 usage). */
+#ifndef KILN_COMMANDS_H
+#define KILN_COMMANDS_H
+
+#include "pipeline.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(Options *o);
+    const char *const *usage;
+} Command;
+
+int cmd_compile(Options *o);
+int cmd_verify(Options *o);
+int cmd_run(Options *o);
+int cmd_inspect(Options *o);
+int cmd_bench(Options *o);
+
+/* Compiles o->model (target checked) or prints the error; NULL on failure. */
+Graph *command_compile(const Options *o, Diag *d);
+/* Compiles into a fresh temporary directory and builds it with `driver_kind`
+ * ("io" or "bench"); fills dir and exe. */
+int command_build(Graph *g, const Options *o, const char *driver_kind, const char *cflags,
+                  char *dir, size_t dir_size, char *exe, size_t exe_size, Diag *d);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* The op table: everything the compiler knows about one ONNX operator lives in its entry.
+ *
+ * Life of a node: the frontend builds it with raw attributes; parse() turns them into the
+ * op's params struct and validates them; infer() sets output types and shapes and fills
+ * the shape-dependent kernel params; eval() computes outputs of a node whose inputs are
+ * constant (constant folding) with the same runtime kernels the generated code calls;
+ * emit() prints the kernel call. Adding an op = one entry + its kernel + its tests.
+ */
+#ifndef KILN_OPS_H
+#define KILN_OPS_H
+
+#include "ir.h"
+#include "kiln.h"
+
+typedef struct Emit Emit;  /* codegen context, see codegen.h */
+
+enum {
+    OPF_VIEW = 1 << 0,         /* output is a reinterpretation of input 0 (no kernel) */
+    OPF_SHAPE_ONLY = 1 << 1,   /* eval needs only the input's shape, not its data */
+    OPF_ACTIVATION = 1 << 2,   /* to_act() can express the op as a fused activation */
+};
+
+struct OpDef {
+    const char *name;
+    int min_opset, max_opset;         /* opsets of the default domain supported */
+    int min_inputs, max_inputs;
+    int min_outputs, max_outputs;
+    int flags;
+    int (*parse)(Graph *g, Node *n, Diag *d);
+    int (*infer)(Graph *g, Node *n, Diag *d);
+    int (*eval)(Graph *g, Node *n, Diag *d);          /* NULL: never folded */
+    int (*emit)(Emit *e, Node *n, Diag *d);           /* NULL only for views */
+    int64_t (*macs)(const Node *n);                   /* NULL: 0 */
+    int64_t (*scratch_bytes)(const Node *n);          /* NULL: 0 */
+    kiln_act *(*act_slot)(Node *n);                   /* fused-activation field, or NULL */
+    int (*to_act)(const Node *n, kiln_act *out);      /* OPF_ACTIVATION ops */
+    int (*lower)(Graph *g, Node *n, Diag *d);         /* layout tweaks before codegen */
+};
+
+const OpDef *op_find(const char *name);
+/* All entries, for --help and coverage listings. */
+const OpDef *const *op_all(int *count);
+
+/* Gemm's kernel params, for passes that rewrite Gemm (BatchNormalization folding). */
+kiln_gemm_params *op_gemm_params(Node *n);
+
+/* Helpers for op files. */
+int op_require_const(Node *n, int input, Diag *d);
+int op_require_float(Node *n, int input, Diag *d);
+int op_allocate_outputs(Graph *g, Node *n);
+/* Numpy broadcasting of two shapes into out (rank/dims); -1 with an error if incompatible. */
+int op_broadcast_shape(Node *n, const Tensor *a, const Tensor *b, int *rank, int64_t *dims,
+                       Diag *d);
+/* Element strides of t broadcast to an output of rank/dims (0 where broadcast). */
+void op_broadcast_strides(const Tensor *t, int rank, const int64_t *dims, int32_t *strides);
+/* Normalises a possibly negative axis against rank; -1 with an error if out of range. */
+int op_axis(Node *n, int64_t axis, int rank, Diag *d);
+/* Checks a 64-bit count fits the runtime's int32 fields. */
+int op_fits_i32(Node *n, int64_t v, const char *what, Diag *d);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* MaxPool, AveragePool (pads, auto_pad, strides, dilations, ceil_mode, count_include_pad),
+ * GlobalAveragePool, GlobalMaxPool. 1-D pools run as 2-D with height 1. */
+#include "op_common.h"
+
+#include <string.h>
+
+typedef struct {
+    kiln_pool2d_params k;
+    int is_max;
+} PoolParams;
+
+static int pool_infer(Graph *g, Node *n, Diag *d)
+{
+    Tensor *x = n->inputs[0];
+    if (!x || op_require_float(n, 0, d))
+        return -1;
+    int is_max = strcmp(n->op->name, "MaxPool") == 0;
+    if (x->rank != 3 && x->rank != 4) {
+        node_error(d, n, "input has rank %d; kiln supports 1-D and 2-D pooling", x->rank);
+        return -1;
+    }
+    if (n->n_outputs > 1 && n->outputs[1]) {
+        node_error(d, n, "the Indices output of MaxPool is not supported");
+        return -1;
+    }
+    int nsp = x->rank - 2;
+    SpatialAttrs s;
+    if (op_parse_spatial(n, nsp, &s, d))
+        return -1;
+    if (!s.has_kernel) {
+        node_error(d, n, "attribute kernel_shape is required");
+        return -1;
+    }
+    int ceil_mode = (int)ir_attr_int(n, "ceil_mode", 0);
+    int count_include_pad = is_max ? 0 : (int)ir_attr_int(n, "count_include_pad", 0);
+    if (is_max && ir_attr_int(n, "storage_order", 0) != 0) {
+        node_error(d, n, "storage_order=1 only affects Indices, which kiln does not support");
+        return -1;
+    }
+    if (op_spatial_output(n, &s, x->dims + 2, ceil_mode, d))
+        return -1;
+    int64_t out[4] = {x->dims[0], x->dims[1], s.out[0], nsp == 2 ? s.out[1] : 0};
+    ir_set_shape(n->outputs[0], DT_F32, x->rank, out);
+    if (op_fits_i32(n, ir_numel(x), "input size", d))
+        return -1;
+    PoolParams *p = arena_alloc(g->arena, sizeof *p);
+    int two = nsp == 2, w = two ? 1 : 0;
+    p->is_max = is_max;
+    p->k = (kiln_pool2d_params){
+        .n = (int32_t)x->dims[0], .c = (int32_t)x->dims[1],
+        .h_in = two ? (int32_t)x->dims[2] : 1, .w_in = (int32_t)x->dims[2 + w],
+        .h_out = two ? (int32_t)s.out[0] : 1, .w_out = (int32_t)s.out[w],
+        .k_h = two ? (int32_t)s.kernel[0] : 1, .k_w = (int32_t)s.kernel[w],
+        .stride_h = two ? (int32_t)s.strides[0] : 1, .stride_w = (int32_t)s.strides[w],
+        .dil_h = two ? (int32_t)s.dilations[0] : 1, .dil_w = (int32_t)s.dilations[w],
+        .pad_top = two ? (int32_t)s.pads[0] : 0, .pad_left = (int32_t)s.pads[w],
+        .pad_bottom = two ? (int32_t)s.pads[nsp] : 0, .pad_right = (int32_t)s.pads[nsp + w],
+        .count_include_pad = count_include_pad,
+    };
+    if (!is_max && (p->k.dil_h != 1 || p->k.dil_w != 1)) {
+        node_error(d, n, "AveragePool with dilations is not supported");
+        return -1;
+    }
+    n->params = p;
+    return 0;
+}
+
+static const char *pool_kernel(const PoolParams *p)
+{
+    return p->is_max ? "kiln_maxpool2d_f32" : "kiln_avgpool2d_f32";
+}
+
+static int pool_eval(Graph *g, Node *n, Diag *d)
+{
+    PoolParams *p = n->params;
+    op_allocate_outputs(g, n);
+    (p->is_max ? kiln_maxpool2d_f32 : kiln_avgpool2d_f32)(&p->k, n->inputs[0]->data,
+                                                          n->outputs[0]->data);
+    return 0;
+}
+
+static int pool_emit(Emit *e, Node *n, Diag *d)
+{
+    const PoolParams *p = n->params;
+    const kiln_pool2d_params *k = &p->k;
+    const char *pn = cg_new_params(e, "kiln_pool2d_params");
+    cg_decl(e, "{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d};\n", k->n,
+            k->c, k->h_in, k->w_in, k->h_out, k->w_out, k->k_h, k->k_w, k->stride_h, k->stride_w,
+            k->dil_h, k->dil_w, k->pad_top, k->pad_left, k->pad_bottom, k->pad_right,
+            k->count_include_pad);
+    cg_stmt(e, "%s(&%s, %s, %s);\n", pool_kernel(p), pn, cg_ptr(e, n->inputs[0]),
+            cg_ptr(e, n->outputs[0]));
+    cg_use_kernel(e, pool_kernel(p));
+    return 0;
+}
+
+const OpDef op_max_pool = {
+    .name = "MaxPool", .min_opset = 1, .max_opset = 1000,
+    .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 2,
+    .infer = pool_infer, .eval = pool_eval, .emit = pool_emit,
+};
+
+const OpDef op_average_pool = {
+    .name = "AveragePool", .min_opset = 1, .max_opset = 1000,
+    .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
+    .infer = pool_infer, .eval = pool_eval, .emit = pool_emit,
+};
+
+/* ---- global pools ----------------------------------------------------------------- */
+
+typedef struct {
+    kiln_global_pool_params k;
+    int is_max;
+} GlobalPoolParams;
+
+static int global_pool_infer(Graph *g, Node *n, Diag *d)
+{
+    Tensor *x = n->inputs[0];
+    if (!x || op_require_float(n, 0, d))
+        return -1;
+    if (x->rank < 3) {
+        node_error(d, n, "input has rank %d; expected N x C x spatial...", x->rank);
+        return -1;
+    }
+    int64_t out[IR_MAX_RANK], size = 1;
+    for (int i = 0; i < x->rank; i++) {
+        out[i] = i < 2 ? x->dims[i] : 1;
+        if (i >= 2)
+            size *= x->dims[i];
+    }
+    ir_set_shape(n->outputs[0], DT_F32, x->rank, out);
+    if (op_fits_i32(n, ir_numel(x), "input size", d))
+        return -1;
+    GlobalPoolParams *p = arena_alloc(g->arena, sizeof *p);
+    p->is_max = strcmp(n->op->name, "GlobalMaxPool") == 0;
+    p->k.channels = (int32_t)(x->dims[0] * x->dims[1]);
+    p->k.size = (int32_t)size;
+    n->params = p;
+    return 0;
+}
+
+static const char *global_pool_kernel(const GlobalPoolParams *p)
+{
+    return p->is_max ? "kiln_global_maxpool_f32" : "kiln_global_avgpool_f32";
+}
+
+static int global_pool_eval(Graph *g, Node *n, Diag *d)
+{
+    GlobalPoolParams *p = n->params;
+    op_allocate_outputs(g, n);
+    (p->is_max ? kiln_global_maxpool_f32 : kiln_global_avgpool_f32)(&p->k, n->inputs[0]->data,
+                                                                    n->outputs[0]->data);
+    return 0;
+}
+
+static int global_pool_emit(Emit *e, Node *n, Diag *d)
+{
+    const GlobalPoolParams *p = n->params;
+    const char *pn = cg_new_params(e, "kiln_global_pool_params");
+    cg_decl(e, "{%d, %d};\n", p->k.channels, p->k.size);
+    cg_stmt(e, "%s(&%s, %s, %s);\n", global_pool_kernel(p), pn, cg_ptr(e, n->inputs[0]),
+            cg_ptr(e, n->outputs[0]));
+    cg_use_kernel(e, global_pool_kernel(p));
+    return 0;
+}
+
+const OpDef op_global_average_pool = {
+    .name = "GlobalAveragePool", .min_opset = 1, .max_opset = 1000,
+    .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
+    .infer = global_pool_infer, .eval = global_pool_eval, .emit = global_pool_emit,
+};
+
+const OpDef op_global_max_pool = {
+    .name = "GlobalMaxPool", .min_opset = 1, .max_opset = 1000,
+    .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
+    .infer = global_pool_infer, .eval = global_pool_eval, .emit = global_pool_emit,
+};

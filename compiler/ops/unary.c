@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* Elementwise unary ops and activations (Relu, LeakyRelu, Sigmoid, Tanh, HardSigmoid,
+ * HardSwish, Clip in its attribute and input forms, Neg, Abs, Exp, Log, Sqrt, ...). */
+#include "op_common.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+    kiln_unary_params k;
+} UnaryParams;
+
+static const struct {
+    const char *name;
+    kiln_unary_op op;
+    const char *c_name;
+} unary_kinds[] = {
+    {"Relu", KILN_UN_RELU, "KILN_UN_RELU"},
+    {"LeakyRelu", KILN_UN_LEAKY_RELU, "KILN_UN_LEAKY_RELU"},
+    {"Sigmoid", KILN_UN_SIGMOID, "KILN_UN_SIGMOID"},
+    {"Tanh", KILN_UN_TANH, "KILN_UN_TANH"},
+    {"HardSigmoid", KILN_UN_HARD_SIGMOID, "KILN_UN_HARD_SIGMOID"},
+    {"HardSwish", KILN_UN_HARD_SWISH, "KILN_UN_HARD_SWISH"},
+    {"Clip", KILN_UN_CLIP, "KILN_UN_CLIP"},
+    {"Neg", KILN_UN_NEG, "KILN_UN_NEG"},
+    {"Abs", KILN_UN_ABS, "KILN_UN_ABS"},
+    {"Exp", KILN_UN_EXP, "KILN_UN_EXP"},
+    {"Log", KILN_UN_LOG, "KILN_UN_LOG"},
+    {"Sqrt", KILN_UN_SQRT, "KILN_UN_SQRT"},
+    {"Reciprocal", KILN_UN_RECIPROCAL, "KILN_UN_RECIPROCAL"},
+    {"Floor", KILN_UN_FLOOR, "KILN_UN_FLOOR"},
+    {"Ceil", KILN_UN_CEIL, "KILN_UN_CEIL"},
+    {"Erf", KILN_UN_ERF, "KILN_UN_ERF"},
+};
+
+static int unary_index(const Node *n)
+{
+    for (int i = 0; i < (int)KILN_ARRAY_LEN(unary_kinds); i++)
+        if (strcmp(unary_kinds[i].name, n->op->name) == 0)
+            return i;
+    KILN_UNREACHABLE("unary op without a kind");
+}
+
+/* Clip bounds: attributes before opset 11, optional constant inputs after. */
+static int clip_bounds(Node *n, float *lo, float *hi, Diag *d)
+{
+    *lo = -HUGE_VALF;
+    *hi = HUGE_VALF;
+    if (n->opset < 11) {
+        *lo = ir_attr_float(n, "min", -HUGE_VALF);
+        *hi = ir_attr_float(n, "max", HUGE_VALF);
+        return 0;
+    }
+    for (int i = 1; i < n->n_inputs && i < 3; i++) {
+        Tensor *t = n->inputs[i];
+        if (!t)
+            continue;
+        if (!ir_is_const(t) || ir_numel(t) != 1) {
+            node_error(d, n, "Clip's %s bound ('%s') must be a constant scalar",
+                       i == 1 ? "min" : "max", t->name);
+            return -1;
+        }
+        *(i == 1 ? lo : hi) = ir_const_float(t, 0);
+    }
+    return 0;
+}
+
+static int unary_infer(Graph *g, Node *n, Diag *d)
+{
+    Tensor *x = n->inputs[0];
+    if (!x || op_require_float(n, 0, d))
+        return -1;
+    ir_set_shape(n->outputs[0], x->dtype, x->rank, x->dims);
+    if (op_fits_i32(n, ir_numel(x), "size", d))
+        return -1;
+    UnaryParams *p = arena_alloc(g->arena, sizeof *p);
+    p->k.op = unary_kinds[unary_index(n)].op;
+    p->k.n = (int32_t)ir_numel(x);
+    switch (p->k.op) {
+    case KILN_UN_LEAKY_RELU:
+        p->k.a = ir_attr_float(n, "alpha", 0.01f);
+        break;
+    case KILN_UN_HARD_SIGMOID:
+        p->k.a = ir_attr_float(n, "alpha", 0.2f);
+        p->k.b = ir_attr_float(n, "beta", 0.5f);
+        break;
+    case KILN_UN_CLIP:
+        if (clip_bounds(n, &p->k.a, &p->k.b, d))
+            return -1;
+        break;
+    default:
+        break;
+    }
+    n->params = p;
+    return 0;
+}
+
+static int unary_eval(Graph *g, Node *n, Diag *d)
+{
+    op_allocate_outputs(g, n);
+    kiln_unary_f32(&((UnaryParams *)n->params)->k, n->inputs[0]->data, n->outputs[0]->data);
+    return 0;
+}
+
+static int unary_emit(Emit *e, Node *n, Diag *d)
+{
+    const kiln_unary_params *k = &((UnaryParams *)n->params)->k;
+    const char *pn = cg_new_params(e, "kiln_unary_params");
+    cg_decl(e, "{%s, %d, %s, %s};\n", unary_kinds[unary_index(n)].c_name, k->n,
+            cg_float(e, k->a), cg_float(e, k->b));
+    cg_stmt(e, "kiln_unary_f32(&%s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
+            cg_ptr(e, n->outputs[0]));
+    cg_use_kernel(e, "kiln_unary_f32");
+    return 0;
+}
+
+/* The activation ops fold into their producer as a kiln_act. */
+static int unary_to_act(const Node *n, kiln_act *act)
+{
+    const kiln_unary_params *k = &((const UnaryParams *)n->params)->k;
+    static const struct {
+        kiln_unary_op un;
+        kiln_act_kind act;
+    } map[] = {{KILN_UN_RELU, KILN_ACT_RELU}, {KILN_UN_LEAKY_RELU, KILN_ACT_LEAKY_RELU},
+               {KILN_UN_SIGMOID, KILN_ACT_SIGMOID}, {KILN_UN_TANH, KILN_ACT_TANH},
+               {KILN_UN_HARD_SIGMOID, KILN_ACT_HARD_SIGMOID},
+               {KILN_UN_HARD_SWISH, KILN_ACT_HARD_SWISH}, {KILN_UN_CLIP, KILN_ACT_CLIP}};
+    for (size_t i = 0; i < KILN_ARRAY_LEN(map); i++) {
+        if (map[i].un == k->op) {
+            act->kind = map[i].act;
+            act->a = k->a;
+            act->b = k->b;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+#define UNARY_OP(id, onnx_name, min_ops, max_in, flags_)                                        \
+    const OpDef op_##id = {                                                                    \
+        .name = onnx_name, .min_opset = min_ops, .max_opset = 1000,                            \
+        .min_inputs = 1, .max_inputs = max_in, .min_outputs = 1, .max_outputs = 1,             \
+        .flags = flags_, .infer = unary_infer, .eval = unary_eval, .emit = unary_emit,         \
+        .to_act = unary_to_act,                                                                \
+    };
+
+UNARY_OP(relu, "Relu", 6, 1, OPF_ACTIVATION)
+UNARY_OP(leaky_relu, "LeakyRelu", 6, 1, OPF_ACTIVATION)
+UNARY_OP(sigmoid, "Sigmoid", 6, 1, OPF_ACTIVATION)
+UNARY_OP(tanh, "Tanh", 6, 1, OPF_ACTIVATION)
+UNARY_OP(hard_sigmoid, "HardSigmoid", 6, 1, OPF_ACTIVATION)
+UNARY_OP(hard_swish, "HardSwish", 14, 1, OPF_ACTIVATION)
+UNARY_OP(clip, "Clip", 6, 3, OPF_ACTIVATION)
+UNARY_OP(neg, "Neg", 6, 1, 0)
+UNARY_OP(abs, "Abs", 6, 1, 0)
+UNARY_OP(exp, "Exp", 6, 1, 0)
+UNARY_OP(log, "Log", 6, 1, 0)
+UNARY_OP(sqrt, "Sqrt", 6, 1, 0)
+UNARY_OP(reciprocal, "Reciprocal", 6, 1, 0)
+UNARY_OP(floor, "Floor", 6, 1, 0)
+UNARY_OP(ceil, "Ceil", 6, 1, 0)
+UNARY_OP(erf, "Erf", 9, 1, 0)

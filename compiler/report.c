@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* Totals, the compile summary and the JSON report (cJSON). */
+#include "ops.h"
+#include "pipeline.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+int64_t node_macs(const Node *n) { return n->op->macs ? n->op->macs(n) : 0; }
+
+int64_t node_params(const Node *n)
+{
+    int64_t p = 0;
+    for (int i = 0; i < n->n_inputs; i++)
+        if (n->inputs[i] && ir_is_const(n->inputs[i]))
+            p += ir_numel(n->inputs[i]);
+    return p;
+}
+
+Totals pipeline_totals(const Graph *g)
+{
+    Totals t = {0};
+    for (int i = 0; i < g->n_nodes; i++) {
+        t.macs += node_macs(g->nodes[i]);
+        t.params += node_params(g->nodes[i]);
+        t.nodes++;
+    }
+    /* weights: every distinct constant read by a node or returned as an output */
+    unsigned char *seen = arena_alloc(g->arena, (size_t)g->n_tensors + 1);
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int j = 0; j < g->nodes[i]->n_inputs; j++) {
+            Tensor *x = g->nodes[i]->inputs[j];
+            if (x && x->data && !seen[x->id]++)
+                t.weights_bytes += ir_bytes(x);
+        }
+    t.code_bytes = cg_code_estimate(g);
+    return t;
+}
+
+static void count_ops(const Graph *g, const char **names, int *counts, int *n_ops)
+{
+    *n_ops = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const char *op = g->nodes[i]->op->name;
+        int k = 0;
+        while (k < *n_ops && strcmp(names[k], op))
+            k++;
+        if (k == *n_ops) {
+            names[k] = op;
+            counts[k] = 0;
+            (*n_ops)++;
+        }
+        counts[k]++;
+    }
+}
+
+void print_summary(const Graph *g, FILE *out)
+{
+    Totals t = pipeline_totals(g);
+    const char *names[128];
+    int counts[128], n_ops;
+    count_ops(g, names, counts, &n_ops);
+    fprintf(out, "kiln: %s: %d ops (", g->name, t.nodes);
+    for (int i = 0; i < n_ops; i++)
+        fprintf(out, "%s%s x%d", i ? ", " : "", names[i], counts[i]);
+    fprintf(out, ")\n");
+    fprintf(out, "  params %lld, MACs %lld\n", (long long)t.params, (long long)t.macs);
+    fprintf(out, "  arena %lld bytes (RAM), weights %lld bytes + code ~%lld bytes (flash, "
+            "estimate)\n", (long long)g->arena_bytes, (long long)t.weights_bytes,
+            (long long)t.code_bytes);
+}
+
+static cJSON *shape_json(const Tensor *t)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < t->rank; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber((double)t->dims[i]));
+    return a;
+}
+
+static const char *tensor_kind(const Tensor *t)
+{
+    if (t->data)
+        return "weight";
+    if (t->is_input)
+        return "input";
+    if (t->is_output)
+        return "output";
+    if (t->alias_of)
+        return "view";
+    return "activation";
+}
+
+/* Tensors that matter to the user: graph I/O, live activations and used weights. */
+static int reported(const Graph *g, const Tensor *t)
+{
+    if (t->is_input || t->is_output || t->offset >= 0 || t->alias_of || t->output_home)
+        return 1;
+    return t->data && t->c_name;
+}
+
+int write_report(const Graph *g, const char *path, Diag *d)
+{
+    Totals t = pipeline_totals(g);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "kiln_version", KILN_VERSION);
+    cJSON_AddStringToObject(root, "name", g->name);
+    cJSON_AddNumberToObject(root, "arena_bytes", (double)g->arena_bytes);
+    cJSON_AddNumberToObject(root, "weights_bytes", (double)t.weights_bytes);
+    cJSON_AddNumberToObject(root, "code_bytes_estimate", (double)t.code_bytes);
+    cJSON_AddNumberToObject(root, "macs", (double)t.macs);
+    cJSON_AddNumberToObject(root, "params", (double)t.params);
+    const char *names[128];
+    int counts[128], n_ops;
+    count_ops(g, names, counts, &n_ops);
+    cJSON *ops = cJSON_AddObjectToObject(root, "ops");
+    for (int i = 0; i < n_ops; i++)
+        cJSON_AddNumberToObject(ops, names[i], counts[i]);
+    cJSON *nodes = cJSON_AddArrayToObject(root, "nodes");
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = g->nodes[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", n->name);
+        cJSON_AddStringToObject(o, "op", n->op->name);
+        cJSON_AddNumberToObject(o, "macs", (double)node_macs(n));
+        cJSON_AddNumberToObject(o, "params", (double)node_params(n));
+        if (n->scratch_offset >= 0)
+            cJSON_AddNumberToObject(o, "scratch_offset", (double)n->scratch_offset);
+        cJSON_AddItemToArray(nodes, o);
+    }
+    cJSON *tensors = cJSON_AddArrayToObject(root, "tensors");
+    for (int i = 0; i < g->n_tensors; i++) {
+        const Tensor *x = g->tensors[i];
+        if (!reported(g, x))
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", x->name);
+        cJSON_AddStringToObject(o, "kind", tensor_kind(x));
+        cJSON_AddItemToObject(o, "shape", shape_json(x));
+        cJSON_AddStringToObject(o, "dtype", dtype_name(x->dtype));
+        cJSON_AddNumberToObject(o, "bytes", (double)ir_bytes(x));
+        if (x->offset >= 0)
+            cJSON_AddNumberToObject(o, "offset", (double)x->offset);
+        if (x->alias_of)
+            cJSON_AddStringToObject(o, "alias_of", ir_storage((Tensor *)x)->name);
+        cJSON_AddItemToArray(tensors, o);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    int rc = text ? write_file(path, text, strlen(text), d) : -1;
+    if (!text)
+        diag_error(d, "out of memory writing the report");
+    free(text);
+    return rc;
+}

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/* kiln verify (golden data sets) and kiln run (.npy batches): both run the generated code
+ * built on the host through the io driver, which reads and writes raw arrays. */
+#include "commands.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- running the io driver ------------------------------------------------------------- */
+
+/* Writes inputs (n samples each) to raw files, runs the driver, reads outputs into outs. */
+static int run_driver(const Graph *g, const char *dir, const char *exe, long n,
+                      Tensor *const *inputs, Tensor *outs, Diag *d)
+{
+    char *argv[4 + 2 * MAX_DATA];
+    int k = 0;
+    Arena *a = g->arena;
+    argv[k++] = (char *)exe;
+    argv[k++] = arena_printf(a, "%ld", n);
+    for (int i = 0; i < g->n_inputs; i++) {
+        char *p = arena_printf(a, "%s/in%d.bin", dir, i);
+        if (write_file(p, inputs[i]->data, (size_t)ir_bytes(inputs[i]), d))
+            return -1;
+        argv[k++] = p;
+    }
+    for (int i = 0; i < g->n_outputs; i++)
+        argv[k++] = arena_printf(a, "%s/out%d.bin", dir, i);
+    argv[k] = NULL;
+    char log[PATH_MAX];
+    snprintf(log, sizeof log, "%s/run.log", dir);
+    int rc = run_process(argv, log, 600);
+    if (rc != 0) {
+        Buf b = {0};
+        Diag quiet = {.quiet = 1};
+        read_file(log, &b, &quiet);
+        diag_error(d, "the generated code failed when run (exit %d%s)%s%s", rc,
+                   rc > 128 ? ", killed by a signal" : "", b.len ? ":\n" : "", b.data ? b.data : "");
+        buf_free(&b);
+        return -1;
+    }
+    for (int i = 0; i < g->n_outputs; i++) {
+        Buf b = {0};
+        if (read_file(argv[2 + g->n_inputs + i], &b, d))
+            return -1;
+        const Tensor *y = g->outputs[i];
+        size_t want = (size_t)n * (size_t)ir_bytes(y);
+        if (b.len != want) {
+            diag_error(d, "output %d: the driver wrote %zu bytes, expected %zu", i, b.len, want);
+            buf_free(&b);
+            return -1;
+        }
+        outs[i] = *y;
+        outs[i].data = arena_alloc(g->arena, want + 1);
+        memcpy(outs[i].data, b.data, want);
+        buf_free(&b);
+    }
+    return 0;
+}
+
+/* ---- comparison ---------------------------------------------------------------------- */
+
+typedef struct {
+    const char *dataset, *output;
+    double max_abs, max_rel;
+    int64_t first_bad, n_bad, count;
+    double bad_actual, bad_expected;
+    int ok;
+    const char *error;   /* set when the comparison could not run */
+} Check;
+
+static double value_at(const Tensor *t, int64_t i)
+{
+    if (t->dtype == DT_F32)
+        return ((const float *)t->data)[i];
+    if (t->dtype == DT_F64)
+        return ((const double *)t->data)[i];
+    return (double)ir_const_int(t, i);
+}
+
+static void compare(const Tensor *actual, const Tensor *expected, double rtol, double atol,
+                    Check *c)
+{
+    int is_float = actual->dtype == DT_F32 || actual->dtype == DT_F64;
+    c->count = ir_numel(actual);
+    c->first_bad = -1;
+    for (int64_t i = 0; i < c->count; i++) {
+        double a = value_at(actual, i), e = value_at(expected, i);
+        int bad;
+        if (!is_float) {
+            bad = ir_const_int(actual, i) != ir_const_int(expected, i);
+        } else if (isnan(e) || isnan(a)) {
+            bad = !(isnan(e) && isnan(a));
+        } else if (isinf(e) || isinf(a)) {
+            bad = a != e;
+        } else {
+            double err = fabs(a - e), rel = e != 0 ? err / fabs(e) : (err ? INFINITY : 0);
+            if (err > c->max_abs)
+                c->max_abs = err;
+            if (rel > c->max_rel)
+                c->max_rel = rel;
+            bad = err > atol + rtol * fabs(e);
+        }
+        if (bad) {
+            if (c->first_bad < 0) {
+                c->first_bad = i;
+                c->bad_actual = a;
+                c->bad_expected = e;
+            }
+            c->n_bad++;
+        }
+    }
+    c->ok = c->n_bad == 0;
+}
+
+/* Finds DIR/input_K.pb for each model input: by position, checking name or shape. */
+static int load_dataset(const Graph *g, const char *dir, const char *prefix, int count,
+                        Tensor *out, Diag *d)
+{
+    for (int i = 0; i < count; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s_%d.pb", dir, prefix, i);
+        if (fe_read_tensor_pb(path, g->arena, &out[i], d))
+            return -1;
+        const Tensor *want = !strcmp(prefix, "input") ? g->inputs[i] : g->outputs[i];
+        if (out[i].dtype != want->dtype || ir_numel(&out[i]) != ir_numel(want)) {
+            char s1[128], s2[128];
+            diag_error(d, "'%s' holds %s %s, but the model's %s %d ('%s') is %s %s", path,
+                       dtype_name(out[i].dtype), ir_shape_str(&out[i], s1, sizeof s1), prefix, i,
+                       want->name, dtype_name(want->dtype), ir_shape_str(want, s2, sizeof s2));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void print_check(const Check *c)
+{
+    if (c->error) {
+        printf("  %s: %s: ERROR %s\n", c->dataset, c->output, c->error);
+        return;
+    }
+    printf("  %s: %s: %s  max_abs_err %.3g  max_rel_err %.3g", c->dataset, c->output,
+           c->ok ? "ok      " : "MISMATCH", c->max_abs, c->max_rel);
+    if (!c->ok)
+        printf("  %lld of %lld differ, first at index %lld: got %.9g, expected %.9g",
+               (long long)c->n_bad, (long long)c->count, (long long)c->first_bad, c->bad_actual,
+               c->bad_expected);
+    printf("\n");
+}
+
+static void xml_escape(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static int write_junit(const char *path, const char *model, const Check *c, int n, Diag *d)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        diag_error(d, "cannot write '%s'", path);
+        return -1;
+    }
+    int failures = 0;
+    for (int i = 0; i < n; i++)
+        failures += !c[i].ok;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"kiln verify ");
+    xml_escape(f, model);
+    fprintf(f, "\" tests=\"%d\" failures=\"%d\">\n", n, failures);
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "  <testcase classname=\"");
+        xml_escape(f, model);
+        fprintf(f, "\" name=\"");
+        xml_escape(f, c[i].dataset);
+        fprintf(f, ":");
+        xml_escape(f, c[i].output);
+        fprintf(f, "\">");
+        if (!c[i].ok) {
+            char msg[512];
+            if (c[i].error)
+                snprintf(msg, sizeof msg, "%s", c[i].error);
+            else
+                snprintf(msg, sizeof msg, "%lld of %lld differ; first at %lld: got %.9g, expected "
+                         "%.9g; max_abs_err %.3g max_rel_err %.3g", (long long)c[i].n_bad,
+                         (long long)c[i].count, (long long)c[i].first_bad, c[i].bad_actual,
+                         c[i].bad_expected, c[i].max_abs, c[i].max_rel);
+            fprintf(f, "<failure message=\"");
+            xml_escape(f, msg);
+            fprintf(f, "\"/>");
+        }
+        fprintf(f, "</testcase>\n");
+    }
+    fprintf(f, "</testsuite>\n");
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int write_json(const char *path, const char *model, const Check *c, int n, Diag *d)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "model", model);
+    int all_ok = 1;
+    cJSON *arr = cJSON_AddArrayToObject(root, "results");
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "data", c[i].dataset);
+        cJSON_AddStringToObject(o, "output", c[i].output);
+        cJSON_AddBoolToObject(o, "ok", c[i].ok);
+        cJSON_AddNumberToObject(o, "max_abs_err", c[i].max_abs);
+        cJSON_AddNumberToObject(o, "max_rel_err", isinf(c[i].max_rel) ? 1e308 : c[i].max_rel);
+        cJSON_AddNumberToObject(o, "mismatches", (double)c[i].n_bad);
+        cJSON_AddNumberToObject(o, "first_mismatch", (double)c[i].first_bad);
+        if (c[i].error)
+            cJSON_AddStringToObject(o, "error", c[i].error);
+        cJSON_AddItemToArray(arr, o);
+        all_ok &= c[i].ok;
+    }
+    cJSON_AddBoolToObject(root, "ok", all_ok);
+    char *s = cJSON_Print(root);
+    cJSON_Delete(root);
+    int rc = s ? write_file(path, s, strlen(s), d) : -1;
+    free(s);
+    return rc;
+}
+
+int cmd_verify(Options *o)
+{
+    Diag d = {0};
+    if (o->n_data == 0) {
+        fprintf(stderr, "kiln verify: at least one --data DIR is needed (see 'kiln verify --help')\n");
+        return 2;
+    }
+    Graph *g = command_compile(o, &d);
+    if (!g)
+        return 1;
+    char dir[PATH_MAX], exe[PATH_MAX];
+    if (command_build(g, o, "io", "-O2 -std=c99 -ffp-contract=off", dir, sizeof dir, exe,
+                      sizeof exe, &d)) {
+        ir_graph_free(g);
+        return 1;
+    }
+    Check *checks = arena_array(g->arena, (size_t)(o->n_data * g->n_outputs) + 1, sizeof(Check));
+    int n_checks = 0, failed = 0;
+    printf("kiln verify %s (rtol %g, atol %g)\n", o->model, o->rtol, o->atol);
+    for (int k = 0; k < o->n_data; k++) {
+        Tensor *ins = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor));
+        Tensor *exp = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
+        Tensor *got = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
+        Tensor **in_ptrs = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor *));
+        for (int i = 0; i < g->n_inputs; i++)
+            in_ptrs[i] = &ins[i];
+        Diag dd = {.file = o->data[k]};
+        int rc = load_dataset(g, o->data[k], "input", g->n_inputs, ins, &dd) ||
+                 load_dataset(g, o->data[k], "output", g->n_outputs, exp, &dd) ||
+                 run_driver(g, dir, exe, 1, in_ptrs, got, &dd);
+        for (int i = 0; i < g->n_outputs; i++) {
+            Check *c = &checks[n_checks++];
+            c->dataset = o->data[k];
+            c->output = g->outputs[i]->name;
+            if (rc)
+                c->error = "could not run (see the error above)";
+            else
+                compare(&got[i], &exp[i], o->rtol, o->atol, c);
+            failed += !c->ok;
+            print_check(c);
+        }
+    }
+    printf("%s: %d of %d outputs match\n", failed ? "FAIL" : "PASS", n_checks - failed, n_checks);
+    if (o->junit && write_junit(o->junit, o->model, checks, n_checks, &d))
+        failed++;
+    if (o->json_path && write_json(o->json_path, o->model, checks, n_checks, &d))
+        failed++;
+    ir_graph_free(g);
+    return failed ? 1 : 0;
+}
+
+/* ---- run ------------------------------------------------------------------------------- */
+
+/* Loads an .npy batch for model input t; returns the sample count or -1. */
+static long load_batch(const Graph *g, const char *path, const Tensor *t, Tensor *out, Diag *d)
+{
+    if (fe_read_npy(path, g->arena, out, d))
+        return -1;
+    if (out->dtype == DT_F64 && t->dtype == DT_F32) {
+        int64_t n = ir_numel(out);
+        float *f = arena_array(g->arena, (size_t)n + 1, sizeof(float));
+        for (int64_t i = 0; i < n; i++)
+            f[i] = (float)((double *)out->data)[i];
+        out->data = f;
+        out->dtype = DT_F32;
+    }
+    if (out->dtype != t->dtype) {
+        diag_error(d, "'%s' holds %s values but input '%s' is %s", path, dtype_name(out->dtype),
+                   t->name, dtype_name(t->dtype));
+        return -1;
+    }
+    int64_t per = ir_numel(t), total = ir_numel(out);
+    if (per == 0 || total == 0 || total % per) {
+        char s[128];
+        diag_error(d, "'%s' has %lld elements, not a whole number of samples of input '%s' (%s)",
+                   path, (long long)total, t->name, ir_shape_str(t, s, sizeof s));
+        return -1;
+    }
+    return (long)(total / per);
+}
+
+int cmd_run(Options *o)
+{
+    Diag d = {0};
+    Graph *g = command_compile(o, &d);
+    if (!g)
+        return 1;
+    if (o->n_inputs != g->n_inputs || o->n_outputs != g->n_outputs) {
+        fprintf(stderr, "kiln run: the model has %d input(s) and %d output(s); give one --input "
+                "and one --output for each (got %d and %d)\n", g->n_inputs, g->n_outputs,
+                o->n_inputs, o->n_outputs);
+        ir_graph_free(g);
+        return 2;
+    }
+    Tensor *ins = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor));
+    Tensor **in_ptrs = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor *));
+    long samples = -1;
+    for (int i = 0; i < g->n_inputs; i++) {
+        long n = load_batch(g, o->inputs[i], g->inputs[i], &ins[i], &d);
+        if (n < 0 || (samples >= 0 && n != samples)) {
+            if (n >= 0)
+                diag_error(&d, "'%s' has %ld samples but the first input has %ld", o->inputs[i], n,
+                           samples);
+            ir_graph_free(g);
+            return 1;
+        }
+        samples = n;
+        in_ptrs[i] = &ins[i];
+    }
+    char dir[PATH_MAX], exe[PATH_MAX];
+    Tensor *outs = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
+    int rc = command_build(g, o, "io", "-O2 -std=c99 -ffp-contract=off", dir, sizeof dir, exe,
+                           sizeof exe, &d) ||
+             run_driver(g, dir, exe, samples, in_ptrs, outs, &d);
+    for (int i = 0; rc == 0 && i < g->n_outputs; i++) {
+        /* samples on axis 0: [N, dims...] dropping a leading batch dim of 1 */
+        Tensor y = outs[i];
+        const Tensor *t = g->outputs[i];
+        int drop = t->rank > 0 && t->dims[0] == 1;
+        y.rank = t->rank - drop + 1;
+        y.dims[0] = samples;
+        for (int k = drop; k < t->rank; k++)
+            y.dims[k - drop + 1] = t->dims[k];
+        rc = fe_write_npy(o->outputs[i], &y, &d);
+    }
+    if (rc == 0 && !o->quiet)
+        printf("kiln run: %ld sample(s) through %s; wrote %d output file(s)\n", samples, g->name,
+               g->n_outputs);
+    ir_graph_free(g);
+    return rc ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Frontend: ONNX models, TensorProto (.pb) and NumPy (.npy) files into the IR. */
+#ifndef KILN_FRONTEND_H
+#define KILN_FRONTEND_H
+
+#include "ir.h"
+
+typedef struct {
+    const char *name;
+    int rank;
+    int64_t dims[IR_MAX_RANK];
+} ShapeOverride;
+
+/* Parses "NAME=1x3x96x96" (the --shape option). Returns 0 or -1 with an error. */
+int fe_parse_shape_override(const char *arg, ShapeOverride *out, Diag *d);
+
+/* Loads an ONNX model into a new graph. Every unsupported op is listed in one error.
+ * Returns NULL on error (the diagnostic names the file, node, op and reason). */
+Graph *fe_load_onnx(const char *path, const ShapeOverride *shapes, int n_shapes, Diag *d);
+
+/* Reads one ONNX TensorProto file (input_K.pb / output_K.pb) into t (name, dtype, shape,
+ * data allocated in arena a). */
+int fe_read_tensor_pb(const char *path, Arena *a, Tensor *t, Diag *d);
+
+/* NumPy .npy files (format 1.0-3.0, little-endian, C order). */
+int fe_read_npy(const char *path, Arena *a, Tensor *t, Diag *d);
+int fe_write_npy(const char *path, const Tensor *t, Diag *d);
+
+#endif

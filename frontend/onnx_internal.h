@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Frontend-internal declarations shared by the ONNX decoding files. */
+#ifndef KILN_ONNX_INTERNAL_H
+#define KILN_ONNX_INTERNAL_H
+
+#include "frontend.h"
+#include "onnx.pb-c.h"
+
+extern ProtobufCAllocator fe_pb_allocator;
+
+DType fe_dtype_from_onnx(int32_t onnx_type);
+const char *fe_onnx_type_name(int32_t onnx_type);
+/* Element count of a shape; -1 with an error naming `what` on negative or overflowing dims. */
+int fe_checked_numel(int rank, const int64_t *dims, const char *what, int64_t *out, Diag *d);
+/* Decodes a TensorProto's shape and data into t (data allocated in a). model_dir is
+ * where external data may live (NULL forbids external data). */
+int fe_tensor_from_proto(const Onnx__TensorProto *tp, const char *model_dir, Arena *a,
+                         Tensor *t, Diag *d);
+
+#endif

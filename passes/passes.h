@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* The passes, in pipeline order. Each reports through Diag and returns non-zero on error. */
+#ifndef KILN_PASSES_H
+#define KILN_PASSES_H
+
+#include "ir.h"
+
+typedef struct PassOptions {
+    int64_t max_fold_bytes;   /* constant folding refuses outputs larger than this */
+    int64_t alignment;        /* arena alignment in bytes */
+} PassOptions;
+
+int pass_shapes(Graph *g, const PassOptions *o, Diag *d);
+int pass_fold(Graph *g, const PassOptions *o, Diag *d);
+int pass_dce(Graph *g, const PassOptions *o, Diag *d);
+int pass_fold_bn(Graph *g, const PassOptions *o, Diag *d);
+int pass_fuse_act(Graph *g, const PassOptions *o, Diag *d);
+int pass_layout(Graph *g, const PassOptions *o, Diag *d);
+int pass_views(Graph *g, const PassOptions *o, Diag *d);
+int pass_plan(Graph *g, const PassOptions *o, Diag *d);
+
+#endif
