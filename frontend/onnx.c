@@ -12,6 +12,8 @@
 /* Upper bounds that keep compile-time work finite on hostile files. */
 #define FE_MAX_NODES 100000
 #define FE_MAX_ATTR_ELEMS 4096
+/* Newest default-domain opset whose semantics kiln's op table follows. */
+#define FE_MAX_OPSET 18
 
 int fe_parse_shape_override(const char *arg, ShapeOverride *out, Diag *d)
 {
@@ -363,8 +365,14 @@ static int graph_opset(const Onnx__ModelProto *m, Diag *d)
 {
     for (size_t i = 0; i < m->n_opset_import; i++) {
         const Onnx__OperatorSetIdProto *o = m->opset_import[i];
-        if (is_default_domain(o->domain))
-            return (int)o->version;
+        if (!is_default_domain(o->domain))
+            continue;
+        if (o->version < 1 || o->version > FE_MAX_OPSET) {
+            diag_error(d, "the model uses ONNX opset %lld; kiln supports opsets 1 to %d (convert "
+                       "it with onnx.version_converter)", (long long)o->version, FE_MAX_OPSET);
+            return -1;
+        }
+        return (int)o->version;
     }
     if (m->n_opset_import == 0)
         return 1;   /* IR version 2 models carry no opset_import; opset 1 is implied */

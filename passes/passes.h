@@ -19,4 +19,8 @@ int pass_layout(Graph *g, const PassOptions *o, Diag *d);
 int pass_views(Graph *g, const PassOptions *o, Diag *d);
 int pass_plan(Graph *g, const PassOptions *o, Diag *d);
 
+/* Plan checker: every arena buffer lies inside the arena and no two buffers live at the
+ * same step overlap. Returns the number of violations (reported through d). */
+int plan_check(const Graph *g, Diag *d);
+
 #endif

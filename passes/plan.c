@@ -103,3 +103,36 @@ int pass_plan(Graph *g, const PassOptions *o, Diag *d)
     }
     return 0;
 }
+
+int plan_check(const Graph *g, Diag *d)
+{
+    int bad = 0;
+    for (int i = 0; i < g->n_tensors; i++) {
+        const Tensor *a = g->tensors[i];
+        if (a->offset < 0)
+            continue;
+        if (a->offset + ir_bytes(a) > g->arena_bytes) {
+            diag_error(d, "plan: tensor '%s' ends past the arena", a->name);
+            bad++;
+        }
+        for (int j = i + 1; j < g->n_tensors; j++) {
+            const Tensor *b = g->tensors[j];
+            if (b->offset < 0 || a->last_step < b->first_step || b->last_step < a->first_step)
+                continue;
+            if (a->offset < b->offset + ir_bytes(b) && b->offset < a->offset + ir_bytes(a)) {
+                diag_error(d, "plan: '%s' and '%s' are live together and overlap", a->name,
+                           b->name);
+                bad++;
+            }
+        }
+        for (int s = a->first_step; s <= a->last_step; s++) {
+            const Node *n = g->nodes[s];
+            int64_t sb = n->op->scratch_bytes ? n->op->scratch_bytes(n) : 0;
+            if (sb > 0 && a->offset < n->scratch_offset + sb && n->scratch_offset < a->offset + ir_bytes(a)) {
+                diag_error(d, "plan: '%s' overlaps the scratch of step %d", a->name, s);
+                bad++;
+            }
+        }
+    }
+    return bad;
+}

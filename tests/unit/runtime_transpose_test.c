@@ -28,7 +28,7 @@ static size_t run_case(int32_t rank, const int32_t *in_dims, const int32_t *perm
         p.in_strides[d] = in_strides[perm[d]];
     }
     const size_t bytes = (size_t)total * (size_t)es;
-    unsigned char *x = malloc(bytes), *want = malloc(bytes), *got = malloc(bytes);
+    unsigned char *x = calloc(bytes, 1), *want = malloc(bytes), *got = malloc(bytes);
     test_rng r = {seed};
     for (size_t i = 0; i < bytes; i++)
         x[i] = (unsigned char)test_next(&r);
