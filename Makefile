@@ -8,7 +8,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-BUILD   := build
+BUILD   := build$(if $(filter 1,$(SANITIZE)),/asan,)
 GEN     := $(BUILD)/gen
 ONNX_PROTO ?= /usr/include/onnx/onnx.proto
 
@@ -24,6 +24,7 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS    += -fsanitize=address,undefined
 export KILN_SANITIZE := 1
 endif
+export KILN := $(BUILD)/kiln
 
 SRCS    := $(wildcard compiler/*.c compiler/ops/*.c frontend/*.c passes/*.c codegen/*.c runtime/*.c)
 LIBSRCS := $(filter-out compiler/main.c,$(SRCS))

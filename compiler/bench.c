@@ -11,16 +11,10 @@
 /* Runs the bench driver and returns what it printed as a number, or -1. */
 static double run_and_read(char *const argv[], const char *log, Diag *d)
 {
-    remove(log);
-    int rc = run_process(argv, log, 900);
+    if (run_logged(argv, log, 900, "the benchmark driver", d))
+        return -1;
     Buf b = {0};
-    Diag quiet = {.quiet = 1};
-    read_file(log, &b, &quiet);
-    double v = -1;
-    if (rc == 0 && b.data)
-        v = strtod(b.data, NULL);
-    else
-        diag_error(d, "'%s' failed (exit %d): %s", argv[0], rc, b.data ? b.data : "");
+    double v = read_file(log, &b, d) == 0 ? strtod(b.data, NULL) : -1;
     buf_free(&b);
     return v;
 }

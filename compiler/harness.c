@@ -55,15 +55,9 @@ int harness_build(const Graph *g, const char *dir, const char *driver, const cha
     argv[n] = NULL;
     char log[PATH_MAX];
     snprintf(log, sizeof log, "%s/build.log", dir);
-    int rc = run_process(argv, log, 600);
-    if (rc != 0) {
-        Buf b = {0};
-        Diag quiet = {.quiet = 1};
-        read_file(log, &b, &quiet);
-        diag_error(d, "building the generated code with '%s' failed (exit %d):\n%s", argv[0], rc,
-                   b.data ? b.data : "");
-        buf_free(&b);
+    char what[600];
+    snprintf(what, sizeof what, "building the generated code with '%s'", argv[0]);
+    if (run_logged(argv, log, 600, what, d))
         return -1;
-    }
     return 0;
 }

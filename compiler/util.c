@@ -439,6 +439,22 @@ int run_process(char *const argv[], const char *log_path, int timeout_s)
     return -1;
 }
 
+int run_logged(char *const argv[], const char *log_path, int timeout_s, const char *what,
+               Diag *d)
+{
+    remove(log_path);
+    int rc = run_process(argv, log_path, timeout_s);
+    if (rc == 0)
+        return 0;
+    Buf b = {0};
+    Diag quiet = {.quiet = 1};
+    read_file(log_path, &b, &quiet);
+    diag_error(d, "%s failed (exit %d%s)%s%s", what, rc, rc > 128 ? ", killed by a signal" : "",
+               b.len ? ":\n" : "", b.len ? b.data : "");
+    buf_free(&b);
+    return -1;
+}
+
 const char *exe_dir(void)
 {
     static char dir[PATH_MAX];
@@ -460,14 +476,16 @@ const char *kiln_data_dir(void)
         return found;
     const char *home = getenv("KILN_HOME");
     char probe[PATH_MAX + 32];
-    const char *candidates[3];
-    char c1[PATH_MAX], c2[PATH_MAX];
+    const char *candidates[4];
+    char c1[PATH_MAX], c2[PATH_MAX], c3[PATH_MAX];
     snprintf(c1, sizeof c1, "%s/..", exe_dir());             /* build tree: build/kiln */
-    snprintf(c2, sizeof c2, "%s/../share/kiln", exe_dir());  /* make install */
+    snprintf(c2, sizeof c2, "%s/../..", exe_dir());          /* build/asan/kiln */
+    snprintf(c3, sizeof c3, "%s/../share/kiln", exe_dir());  /* make install */
     candidates[0] = home;
     candidates[1] = c1;
     candidates[2] = c2;
-    for (int i = 0; i < 3; i++) {
+    candidates[3] = c3;
+    for (int i = 0; i < 4; i++) {
         if (!candidates[i])
             continue;
         snprintf(probe, sizeof probe, "%s/runtime/kiln.h", candidates[i]);

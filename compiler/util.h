@@ -73,6 +73,11 @@ void cleanup_unregister_dir(const char *path);
  * stdout/stderr go to log_path when non-NULL. timeout_s 0 means none. */
 int run_process(char *const argv[], const char *log_path, int timeout_s);
 
+/* run_process with a log file; on failure reports "WHAT failed (exit N): <log>" and
+ * returns -1. */
+int run_logged(char *const argv[], const char *log_path, int timeout_s, const char *what,
+               Diag *d);
+
 /* Directory of the running executable (for finding runtime/ and targets/). */
 const char *exe_dir(void);
 /* Finds kiln's data directory holding runtime/ (KILN_HOME, build tree, or install). */

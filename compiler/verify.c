@@ -31,16 +31,8 @@ static int run_driver(const Graph *g, const char *dir, const char *exe, long n,
     argv[k] = NULL;
     char log[PATH_MAX];
     snprintf(log, sizeof log, "%s/run.log", dir);
-    int rc = run_process(argv, log, 600);
-    if (rc != 0) {
-        Buf b = {0};
-        Diag quiet = {.quiet = 1};
-        read_file(log, &b, &quiet);
-        diag_error(d, "the generated code failed when run (exit %d%s)%s%s", rc,
-                   rc > 128 ? ", killed by a signal" : "", b.len ? ":\n" : "", b.data ? b.data : "");
-        buf_free(&b);
+    if (run_logged(argv, log, 600, "the generated code", d))
         return -1;
-    }
     for (int i = 0; i < g->n_outputs; i++) {
         Buf b = {0};
         if (read_file(argv[2 + g->n_inputs + i], &b, d))
