@@ -20,7 +20,7 @@ ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -ffp-contract=off -D_DEFAULT_SOURCE \
 LDLIBS  := -lprotobuf-c -lyaml -lcjson -lm
 
 ifeq ($(SANITIZE),1)
-ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation
 LDFLAGS    += -fsanitize=address,undefined
 export KILN_SANITIZE := 1
 endif

@@ -15,6 +15,14 @@ static void emit_call(Buf *b, const Graph *g, const char *index)
     buf_puts(b, ")");
 }
 
+static void emit_frees(Buf *b, const Graph *g)
+{
+    for (int i = 0; i < g->n_inputs; i++)
+        buf_printf(b, "    free(in%d);\n", i);
+    for (int i = 0; i < g->n_outputs; i++)
+        buf_printf(b, "    free(out%d);\n", i);
+}
+
 static void emit_buffers(Buf *b, const Graph *g, const char *count)
 {
     for (int i = 0; i < g->n_inputs; i++)
@@ -50,6 +58,7 @@ int cg_write_io_driver(const Graph *g, const char *path, Diag *d)
     for (int i = 0; i < g->n_outputs; i++)
         buf_printf(&b, "    if (io(argv[%d], out%d, (size_t)n * %lldu * sizeof *out%d, 1)) return 73;\n",
                    2 + g->n_inputs + i, i, (long long)ir_numel(g->outputs[i]), i);
+    emit_frees(&b, g);
     buf_puts(&b, "    return 0;\n}\n");
     int rc = write_file(path, b.data, b.len, d);
     buf_free(&b);
@@ -77,7 +86,9 @@ int cg_write_bench_driver(const Graph *g, const char *path, Diag *d)
     buf_puts(&b, "    long zero = 0;\n    if (!strcmp(argv[1], \"count\")) {\n"
                  "        long n = atol(argv[2]);\n        for (long s = 0; s < n; s++)\n            if (");
     emit_call(&b, g, "zero");
-    buf_puts(&b, " != 0) return 70;\n        return 0;\n    }\n");
+    buf_puts(&b, " != 0) return 70;\n");
+    emit_frees(&b, g);
+    buf_puts(&b, "        return 0;\n    }\n");
     buf_puts(&b, "    long rounds = atol(argv[2]), runs = argc == 4 ? atol(argv[3]) : 100;\n"
                  "    if (rounds < 1 || runs < 1) return 64;\n"
                  "    double *med = calloc((size_t)rounds, sizeof *med);\n"
@@ -90,7 +101,9 @@ int cg_write_bench_driver(const Graph *g, const char *path, Diag *d)
     buf_puts(&b, ";\n            t[s] = now_ns() - t0;\n        }\n"
                  "        qsort(t, (size_t)runs, sizeof *t, cmp);\n        med[r] = t[runs / 2];\n    }\n"
                  "    qsort(med, (size_t)rounds, sizeof *med, cmp);\n"
-                 "    printf(\"%.0f\\n\", med[rounds / 2]);\n    return 0;\n}\n");
+                 "    printf(\"%.0f\\n\", med[rounds / 2]);\n    free(med);\n    free(t);\n");
+    emit_frees(&b, g);
+    buf_puts(&b, "    return 0;\n}\n");
     int rc = write_file(path, b.data, b.len, d);
     buf_free(&b);
     return rc;

@@ -231,8 +231,8 @@ static void emit_header(Buf *b, const Graph *g, const CgOptions *o)
     buf_printf(b, "#ifndef %s_H\n#define %s_H\n\n#include <stdint.h>\n\n", up, up);
     buf_printf(b, "/* Bytes of working memory NAME_run_arena needs (align it to %s_ARENA_ALIGN). */\n",
                up);
-    buf_printf(b, "#define %s_ARENA_SIZE %lld\n#define %s_ARENA_ALIGN 16\n", up,
-               (long long)g->arena_bytes, up);
+    buf_printf(b, "#define %s_ARENA_SIZE %lld\n#define %s_ARENA_ALIGN %lld\n", up,
+               (long long)g->arena_bytes, up, (long long)g->alignment);
     buf_printf(b, "#define %s_NUM_INPUTS %d\n#define %s_NUM_OUTPUTS %d\n\n", up, g->n_inputs, up,
                g->n_outputs);
     for (int i = 0; i < g->n_inputs + g->n_outputs; i++) {
@@ -327,7 +327,9 @@ static void emit_source(Buf *b, Emit *e, const CgOptions *o, int n_weights)
     buf_puts(b, "\n");
     buf_append(b, e->decls.data ? e->decls.data : "", e->decls.len);
     buf_printf(b, "\n#if defined(__GNUC__) || defined(__clang__)\n"
-                  "#define KILN_ARENA_ALIGNED __attribute__((aligned(16)))\n#else\n"
+                  "#define KILN_ARENA_ALIGNED __attribute__((aligned(%lld)))\n#else\n",
+               (long long)g->alignment);
+    buf_printf(b, ""
                   "#define KILN_ARENA_ALIGNED\n#endif\n\n");
     buf_printf(b, "static unsigned char %s_arena[%lld] KILN_ARENA_ALIGNED;\n\n", g->name,
                (long long)(g->arena_bytes ? g->arena_bytes : 1));

@@ -69,7 +69,7 @@ int cmd_bench(Options *o)
     char dir[PATH_MAX], exe[PATH_MAX], log[PATH_MAX + 16];
     char flags[512];
     const char *extra = getenv("KILN_BENCH_CFLAGS");
-    snprintf(flags, sizeof flags, "-O3 -std=c99 -ffp-contract=off %s", extra ? extra : "");
+    snprintf(flags, sizeof flags, "-O3 %s", extra ? extra : "");
     if (command_build(g, o, "bench", flags, dir, sizeof dir, exe, sizeof exe, &d)) {
         ir_graph_free(g);
         return 1;

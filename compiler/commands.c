@@ -8,17 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int check_target(const Options *o, Diag *d)
+Graph *command_compile(Options *o, Diag *d)
 {
-    if (!o->target || !strcmp(o->target, "host"))
-        return 0;
-    diag_error(d, "unknown target '%s' (this build supports: host)", o->target);
-    return -1;
-}
-
-Graph *command_compile(const Options *o, Diag *d)
-{
-    if (check_target(o, d))
+    if (target_load(o->target, &o->tgt, d))
         return NULL;
     d->file = o->model;
     return pipeline_compile(o, d);
@@ -41,8 +33,9 @@ int command_build(Graph *g, const Options *o, const char *driver_kind, const cha
         return -1;
     char flags[1024];
     const char *extra = getenv("KILN_CFLAGS");
-    snprintf(flags, sizeof flags, "%s %s", cflags, extra ? extra : "");
-    if (harness_build(g, dir, driver, flags, exe, exe_size, d))
+    snprintf(flags, sizeof flags, "%s %s %s", cflags, o->tgt.cflags, extra ? extra : "");
+    const char *cc = getenv("CC");
+    if (harness_build(g, dir, driver, cc && *cc ? cc : o->tgt.cc, flags, exe, exe_size, d))
         return -1;
     if (o->keep)
         fprintf(stderr, "kiln: build directory kept: %s\n", dir);

@@ -18,7 +18,7 @@ int cmd_inspect(Options *o);
 int cmd_bench(Options *o);
 
 /* Compiles o->model (target checked) or prints the error; NULL on failure. */
-Graph *command_compile(const Options *o, Diag *d);
+Graph *command_compile(Options *o, Diag *d);
 /* Compiles into a fresh temporary directory and builds it with `driver_kind`
  * ("io" or "bench"); fills dir and exe. */
 int command_build(Graph *g, const Options *o, const char *driver_kind, const char *cflags,

@@ -17,14 +17,13 @@ static int split_flags(char *s, char **argv, int at, int max)
     return at;
 }
 
-int harness_build(const Graph *g, const char *dir, const char *driver, const char *cflags,
-                  char *exe, size_t exe_size, Diag *d)
+int harness_build(const Graph *g, const char *dir, const char *driver, const char *cc,
+                  const char *cflags, char *exe, size_t exe_size, Diag *d)
 {
     char *argv[MAX_ARGS];
     int n = 0;
     char cc_buf[512], flags_buf[1024], extra_buf[1024];
-    const char *cc = getenv("CC");
-    snprintf(cc_buf, sizeof cc_buf, "%s", cc && *cc ? cc : "cc");
+    snprintf(cc_buf, sizeof cc_buf, "%s", cc);
     n = split_flags(cc_buf, argv, n, MAX_ARGS);
     snprintf(flags_buf, sizeof flags_buf, "%s", cflags);
     n = split_flags(flags_buf, argv, n, MAX_ARGS);

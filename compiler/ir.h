@@ -94,6 +94,7 @@ typedef struct Graph {
     Tensor **outputs;
     int n_outputs;
     int64_t arena_bytes;  /* after planning */
+    int64_t alignment;    /* of arena offsets and buffers, from the target */
     int64_t scratch_bytes;
     int64_t scratch_offset;
 } Graph;

@@ -28,7 +28,9 @@ static const struct {
 
 static int run_passes(Graph *g, const Options *o, Diag *d)
 {
-    PassOptions po = {.max_fold_bytes = (int64_t)256 << 20, .alignment = 16};
+    PassOptions po = {.max_fold_bytes = (int64_t)256 << 20,
+                      .alignment = o->tgt.alignment > 0 ? o->tgt.alignment : 16};
+    g->alignment = po.alignment;
     for (size_t i = 0; i < KILN_ARRAY_LEN(pipeline); i++) {
         if (pipeline[i].fn(g, &po, d))
             return -1;

@@ -6,6 +6,7 @@
 #include "codegen.h"
 #include "frontend.h"
 #include "ir.h"
+#include "target.h"
 
 #define MAX_SHAPES 16
 #define MAX_DATA 64
@@ -15,6 +16,7 @@ typedef struct Options {
     const char *out_dir;
     const char *name;
     const char *target;
+    Target tgt;               /* loaded from --target (host by default) */
     const char *report;
     const char *dump_after;
     ShapeOverride shapes[MAX_SHAPES];
@@ -55,7 +57,7 @@ void print_summary(const Graph *g, FILE *out);
 int write_report(const Graph *g, const char *path, Diag *d);
 
 /* Builds generated code in dir with a driver source; returns 0 and the binary path. */
-int harness_build(const Graph *g, const char *dir, const char *driver, const char *cflags,
-                  char *exe, size_t exe_size, Diag *d);
+int harness_build(const Graph *g, const char *dir, const char *driver, const char *cc,
+                  const char *cflags, char *exe, size_t exe_size, Diag *d);
 
 #endif

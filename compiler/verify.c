@@ -235,7 +235,7 @@ int cmd_verify(Options *o)
     if (!g)
         return 1;
     char dir[PATH_MAX], exe[PATH_MAX];
-    if (command_build(g, o, "io", "-O2 -std=c99 -ffp-contract=off", dir, sizeof dir, exe,
+    if (command_build(g, o, "io", "-O2", dir, sizeof dir, exe,
                       sizeof exe, &d)) {
         ir_graph_free(g);
         return 1;
@@ -335,7 +335,7 @@ int cmd_run(Options *o)
     }
     char dir[PATH_MAX], exe[PATH_MAX];
     Tensor *outs = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
-    int rc = command_build(g, o, "io", "-O2 -std=c99 -ffp-contract=off", dir, sizeof dir, exe,
+    int rc = command_build(g, o, "io", "-O2", dir, sizeof dir, exe,
                            sizeof exe, &d) ||
              run_driver(g, dir, exe, samples, in_ptrs, outs, &d);
     for (int i = 0; rc == 0 && i < g->n_outputs; i++) {

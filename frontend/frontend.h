@@ -6,7 +6,7 @@
 #include "ir.h"
 
 typedef struct {
-    const char *name;
+    char name[256];
     int rank;
     int64_t dims[IR_MAX_RANK];
 } ShapeOverride;

@@ -22,10 +22,12 @@ int fe_parse_shape_override(const char *arg, ShapeOverride *out, Diag *d)
         diag_error(d, "--shape expects NAME=D1xD2x..., got '%s'", arg);
         return -1;
     }
-    char *name = kiln_malloc((size_t)(eq - arg) + 1);
-    memcpy(name, arg, (size_t)(eq - arg));
-    name[eq - arg] = 0;
-    out->name = name;
+    if ((size_t)(eq - arg) >= sizeof out->name) {
+        diag_error(d, "--shape: input name too long");
+        return -1;
+    }
+    memcpy(out->name, arg, (size_t)(eq - arg));
+    out->name[eq - arg] = 0;
     out->rank = 0;
     const char *p = eq + 1;
     while (*p) {

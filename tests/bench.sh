@@ -11,7 +11,8 @@ dir=${KILN_BENCH_MODELS:-../shared/bench/models}
 ort=0
 if command -v node >/dev/null && [ -d "${ORT_NODE_DIR:-/opt/ortnode}/node_modules/onnxruntime-node" ]; then ort=1; fi
 printf "%-32s %10s %10s %7s %14s %8s %10s %10s %8s\n" model "kiln_us" "ort_us" "ratio" instructions "per_MAC" arena weights code
-for m in ${dir:+$dir/*/model.onnx} ${dir:-tests/golden/mlperf_*/model.onnx}; do
+if [ -n "$dir" ]; then set -- "$dir"/*/model.onnx; else set -- tests/golden/mlperf_*/model.onnx; fi
+for m in "$@"; do
     name=$(basename "$(dirname "$m")")
     json=$("$KILN" bench "$m" --instructions --json 2>/dev/null) || { printf "%-32s %s\n" "$name" "kiln: cannot compile"; continue; }
     val() { echo "$json" | sed -n "s/.*\"$1\":[[:space:]]*\([0-9.e+]*\).*/\1/p" | head -1; }

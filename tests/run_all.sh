@@ -6,7 +6,7 @@ status=0; total_pass=0; total_fail=0
 part() {
     log=$(mktemp)
     "$@" 2>&1 | tee "$log" | grep -v '^\[' | grep -vE '^\s*$' | grep -E 'FAIL|passed|skipped' || true
-    line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
     p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.*passed, \([0-9]*\) failed.*/\1/p')
     [ -n "$p" ] || { p=0; f=1; echo "FAIL: $* printed no summary"; }
     total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
@@ -16,6 +16,7 @@ part sh tests/run_unit.sh "$@"
 part sh tests/run_golden.sh
 part sh tests/run_codegen.sh
 part sh tests/run_malformed.sh
+part sh tests/run_alloc_fail.sh
 part sh tests/run_cli.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -26,6 +26,11 @@ t missing-model 2 "$KILN" compile
 t verify-needs-data 2 "$KILN" verify $M
 t missing-file 1 "$KILN" compile "$tmp/nope.onnx" && has missing-file "nope.onnx"
 t unknown-target 1 "$KILN" compile $M --target nosuchboard && has unknown-target "nosuchboard"
+printf 'name: wide\ncflags: -std=c99 -ffp-contract=off\nalignment: 32\n' >"$tmp/wide.yaml"
+t target-file 0 "$KILN" compile $M -o "$tmp/w" --target "$tmp/wide.yaml" && grep -q "ARENA_ALIGN 32" "$tmp/w/model.h" &&
+    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli/target-alignment"; }
+printf 'name: typo\nalignmnt: 32\n' >"$tmp/typo.yaml"
+t target-typo 1 "$KILN" compile $M -o "$tmp/w" --target "$tmp/typo.yaml" && has target-typo "unknown key 'alignmnt'"
 t bad-dump-pass 1 "$KILN" compile $M --dump-after nosuchpass && has bad-dump-pass "fuse-act"
 
 # compile: files, summary, report, default name
