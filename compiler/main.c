@@ -121,8 +121,31 @@ static int parse_double(const char *s, double *out)
     return *s && !*end && *out >= 0;
 }
 
+/* Splits "--opt=value" into "--opt" "value" so both spellings work. */
+static char **split_equals(int *argc, char **argv)
+{
+    char **out = kiln_malloc(sizeof(char *) * (size_t)(2 * *argc + 1));
+    int n = 0;
+    for (int i = 0; i < *argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        if (argv[i][0] == '-' && argv[i][1] == '-' && eq && strncmp(argv[i], "--shape", 7) != 0) {
+            *eq = 0;
+            out[n++] = argv[i];
+            out[n++] = eq + 1;
+        } else if (!strncmp(argv[i], "--shape=", 8)) {
+            out[n++] = "--shape";
+            out[n++] = argv[i] + 8;
+        } else {
+            out[n++] = argv[i];
+        }
+    }
+    out[n] = NULL;
+    *argc = n;
+    return out;
+}
+
 /* Parses the options every command shares; returns -1 after printing a usage error. */
-static int parse_options(const char *cmd, int argc, char **argv, Options *o)
+static int parse_split_options(const char *cmd, int argc, char **argv, Options *o)
 {
     Diag d = {0};
     for (int i = 0; i < argc; i++) {
@@ -195,6 +218,14 @@ static int parse_options(const char *cmd, int argc, char **argv, Options *o)
     if (!o->model)
         return usage_error(cmd, "missing MODEL.onnx%s", ""), -1;
     return 0;
+}
+
+static int parse_options(const char *cmd, int argc, char **argv, Options *o)
+{
+    char **split = split_equals(&argc, argv);
+    int rc = parse_split_options(cmd, argc, split, o);
+    kiln_free(split);
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -28,7 +28,12 @@ static int by_size_desc(const void *a, const void *b)
     const Buffer *x = a, *y = b;
     if (x->bytes != y->bytes)
         return x->bytes < y->bytes ? 1 : -1;
-    return x->first - y->first;   /* deterministic tie-break */
+    if (x->first != y->first)
+        return x->first - y->first;
+    /* a total order keeps plans identical across libc qsort implementations */
+    int xid = x->t ? x->t->id : -1 - x->scratch_of->index;
+    int yid = y->t ? y->t->id : -1 - y->scratch_of->index;
+    return (xid > yid) - (xid < yid);
 }
 
 static int64_t align_up(int64_t v, int64_t a) { return (v + a - 1) / a * a; }

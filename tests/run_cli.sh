@@ -44,6 +44,7 @@ done
 t name 0 "$KILN" compile $M -o "$tmp/n" --name "my-net 2" && [ -f "$tmp/n/my_net_2.h" ] && pass=$((pass + 1))
 t dump-after 0 "$KILN" compile $M -o "$tmp/d" --dump-after fuse-act && has dump-after "# after fuse-act"
 has dump-after-fused "act=1"
+t dump-after-equals 0 "$KILN" compile $M -o "$tmp/d" --dump-after=fold && has dump-after-equals "# after fold"
 
 # a failed compile leaves the previous output untouched; a foreign directory is refused
 cp "$tmp/d/model.c" "$tmp/model.c.before"
