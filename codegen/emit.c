@@ -177,7 +177,7 @@ static void name_io(Graph *g)
 }
 
 /* Constants read by live nodes become NAME_w<k>, numbered in tensor order. */
-static int name_weights(Graph *g)
+static void name_weights(Graph *g)
 {
     unsigned char *used = arena_alloc(g->arena, (size_t)g->n_tensors + 1);
     for (int i = 0; i < g->n_nodes; i++)
@@ -194,7 +194,6 @@ static int name_weights(Graph *g)
         if (!used[i] && t->data)
             t->c_name = NULL;
     }
-    return count;
 }
 
 /* ---- files ---------------------------------------------------------------------------- */
@@ -268,12 +267,9 @@ static void emit_output_copies(Emit *e)
             continue;
         if (root != y && root->output_home == y)
             continue;
-        Tensor *src = root == y ? NULL : root;
-        if (!src && y->data)
-            src = y;
-        if (!src)
-            continue;
-        /* src is a constant, input, or another output's storage */
+        if (root == y)
+            continue;   /* nothing writes it: only a graph input, rejected earlier */
+        Tensor *src = root;   /* a constant, an input, or another output's storage */
         const char *from = src->data ? src->c_name
                          : src->is_input || src->is_output ? io_param_name(g, src)
                          : cg_ptr(e, src);
@@ -310,7 +306,7 @@ static int emit_nodes(Emit *e, Diag *d)
     return 0;
 }
 
-static void emit_source(Buf *b, Emit *e, const CgOptions *o, int n_weights)
+static void emit_source(Buf *b, Emit *e, const CgOptions *o)
 {
     Graph *g = e->g;
     char up[256];
@@ -323,7 +319,6 @@ static void emit_source(Buf *b, Emit *e, const CgOptions *o, int n_weights)
             buf_printf(b, "extern const %s %s[%lld];\n", dtype_c_type(t->dtype), t->c_name,
                        (long long)(ir_numel(t) ? ir_numel(t) : 1));
     }
-    (void)n_weights;
     buf_puts(b, "\n");
     buf_append(b, e->decls.data ? e->decls.data : "", e->decls.len);
     buf_printf(b, "\n#if defined(__GNUC__) || defined(__clang__)\n"
@@ -451,16 +446,40 @@ static int write_buf(const char *dir, const char *name, const char *suffix, Buf 
     return write_file(path, b->data ? b->data : "", b->len, d);
 }
 
+/* A constant graph output keeps its parameter name; its value moves to a weight that
+ * the run function copies into the caller's buffer. */
+static int separate_constant_outputs(Graph *g, Diag *d)
+{
+    for (int i = 0; i < g->n_outputs; i++) {
+        Tensor *y = g->outputs[i];
+        if (y->is_input) {
+            diag_error(d, "graph output '%s' is also a graph input; kiln needs an op between "
+                       "them", y->name);
+            return -1;
+        }
+        if (!y->data)
+            continue;
+        Tensor *w = ir_tensor_new(g, arena_printf(g->arena, "%s.value", y->name));
+        ir_set_shape(w, y->dtype, y->rank, y->dims);
+        w->data = y->data;
+        y->data = NULL;
+        y->alias_of = w;
+    }
+    return 0;
+}
+
 int cg_write_model(Graph *g, const CgOptions *o, const char *dir, Diag *d)
 {
     Emit e = {.g = g};
+    if (separate_constant_outputs(g, d))
+        return -1;
     name_io(g);
-    int n_weights = name_weights(g);
+    name_weights(g);
     Buf h = {0}, c = {0}, w = {0};
     int rc = emit_nodes(&e, d);
     if (rc == 0) {
         emit_header(&h, g, o);
-        emit_source(&c, &e, o, n_weights);
+        emit_source(&c, &e, o);
         emit_weights(&w, g, o);
         rc = write_buf(dir, g->name, ".h", &h, d) || write_buf(dir, g->name, ".c", &c, d) ||
              write_buf(dir, g->name, "_weights.c", &w, d) || copy_runtime(&e, dir, d);

@@ -223,12 +223,6 @@ static int load_inputs(Graph *g, const Onnx__GraphProto *gp, const ShapeOverride
     return 0;
 }
 
-static int node_default_opset(const Onnx__NodeProto *np, int opset)
-{
-    (void)np;
-    return opset;
-}
-
 static int is_default_domain(const char *dom)
 {
     return !dom || !*dom || !strcmp(dom, "ai.onnx");
@@ -241,7 +235,6 @@ static int load_node(Graph *g, const Onnx__NodeProto *np, size_t index, const ch
     const char *op_type = np->op_type ? np->op_type : "";
     Node *n = ir_node_new(g, np->name, op_type, (int)np->n_input, (int)np->n_output);
     n->index = (int)index;
-    n->opset = node_default_opset(np, g->opset);
     if (!is_default_domain(np->domain)) {
         buf_printf(unsupported, "%s  node '%s' (#%zu): %s.%s (domain '%s' is not supported)",
                    unsupported->len ? "\n" : "", n->name, index, np->domain, op_type, np->domain);
