@@ -4,6 +4,7 @@
 #   make demo       end to end on examples/digits (installs Debian packages as root)
 #   make test       unit tests, golden models, malformed inputs
 #   make bench      latency/instructions per bench model (slow; not part of test)
+#   make check-bench  kiln verify on the shared bench corpus
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
@@ -31,7 +32,7 @@ LIBSRCS := $(filter-out compiler/main.c,$(SRCS))
 OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/onnx.pb-c.o
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all deps demo test unit golden malformed bench install clean
+.PHONY: all deps demo test unit golden malformed bench check-bench install clean
 all: $(BUILD)/kiln
 
 deps:
@@ -79,6 +80,9 @@ test: deps
 
 bench: $(BUILD)/kiln
 	@sh tests/bench.sh
+
+check-bench: $(BUILD)/kiln
+	@sh tests/check_bench.sh
 
 install: $(BUILD)/kiln
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiln/runtime $(DESTDIR)$(PREFIX)/share/kiln/targets
