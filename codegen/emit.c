@@ -58,29 +58,30 @@ const char *cg_new_array(Emit *e, const char *elem_type, int count)
     return name;
 }
 
+static void append_formatted(Buf *b, const char *indent, const char *fmt, va_list ap)
+{
+    char tmp[8192];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    if (n >= (int)sizeof tmp)
+        KILN_UNREACHABLE("generated line too long");
+    buf_puts(b, indent);
+    buf_puts(b, tmp);
+}
+
 void cg_decl(Emit *e, const char *fmt, ...)
 {
-    char tmp[4096];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    append_formatted(&e->decls, "", fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof tmp)
-        KILN_UNREACHABLE("declaration too long");
-    buf_puts(&e->decls, tmp);
 }
 
 void cg_stmt(Emit *e, const char *fmt, ...)
 {
-    char tmp[8192];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    append_formatted(&e->body, "    ", fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof tmp)
-        KILN_UNREACHABLE("statement too long");
-    buf_puts(&e->body, "    ");
-    buf_puts(&e->body, tmp);
 }
 
 void cg_use_kernel(Emit *e, const char *kernel)

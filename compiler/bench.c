@@ -97,11 +97,7 @@ int cmd_bench(Options *o)
         cJSON_AddNumberToObject(r, "weights_bytes", (double)t.weights_bytes);
         cJSON_AddNumberToObject(r, "code_bytes", (double)code);
         cJSON_AddNumberToObject(r, "macs", (double)t.macs);
-        char *s = cJSON_Print(r);
-        if (s)
-            puts(s);
-        free(s);
-        cJSON_Delete(r);
+        print_json(r);
     } else if (!failed) {
         printf("kiln bench %s (host, %s)\n", o->model, flags);
         printf("  latency median   %.1f us\n", latency / 1000.0);

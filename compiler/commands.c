@@ -71,30 +71,14 @@ static void inspect_json(const Graph *g)
     Totals t = pipeline_totals(g);
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "name", g->name);
-    cJSON *nodes = cJSON_AddArrayToObject(root, "nodes");
-    for (int i = 0; i < g->n_nodes; i++) {
-        const Node *n = g->nodes[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", n->name);
-        cJSON_AddStringToObject(o, "op", n->op->name);
-        cJSON *shape = cJSON_AddArrayToObject(o, "output_shape");
-        for (int k = 0; k < n->outputs[0]->rank; k++)
-            cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)n->outputs[0]->dims[k]));
-        cJSON_AddNumberToObject(o, "params", (double)node_params(n));
-        cJSON_AddNumberToObject(o, "macs", (double)node_macs(n));
-        cJSON_AddItemToArray(nodes, o);
-    }
+    cJSON_AddItemToObject(root, "nodes", report_nodes_json(g));
     cJSON *tot = cJSON_AddObjectToObject(root, "totals");
     cJSON_AddNumberToObject(tot, "nodes", t.nodes);
     cJSON_AddNumberToObject(tot, "params", (double)t.params);
     cJSON_AddNumberToObject(tot, "macs", (double)t.macs);
     cJSON_AddNumberToObject(tot, "arena_bytes", (double)g->arena_bytes);
     cJSON_AddNumberToObject(tot, "weights_bytes", (double)t.weights_bytes);
-    char *s = cJSON_Print(root);
-    if (s)
-        puts(s);
-    free(s);
-    cJSON_Delete(root);
+    print_json(root);
 }
 
 static void inspect_table(const Graph *g)

@@ -55,6 +55,11 @@ int64_t node_params(const Node *n);
 int64_t node_macs(const Node *n);
 void print_summary(const Graph *g, FILE *out);
 int write_report(const Graph *g, const char *path, Diag *d);
+struct cJSON;
+/* Per node: name, op, output_shape, macs, params, scratch_offset. */
+struct cJSON *report_nodes_json(const Graph *g);
+/* Prints a JSON document to stdout and frees it. */
+void print_json(struct cJSON *root);
 
 /* Builds generated code in dir with a driver source; returns 0 and the binary path. */
 int harness_build(const Graph *g, const char *dir, const char *driver, const char *cc,

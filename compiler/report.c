@@ -100,6 +100,33 @@ static int reported(const Graph *g, const Tensor *t)
     return t->data && t->c_name;
 }
 
+cJSON *report_nodes_json(const Graph *g)
+{
+    cJSON *nodes = cJSON_CreateArray();
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = g->nodes[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", n->name);
+        cJSON_AddStringToObject(o, "op", n->op->name);
+        cJSON_AddItemToObject(o, "output_shape", shape_json(n->outputs[0]));
+        cJSON_AddNumberToObject(o, "macs", (double)node_macs(n));
+        cJSON_AddNumberToObject(o, "params", (double)node_params(n));
+        if (n->scratch_offset >= 0)
+            cJSON_AddNumberToObject(o, "scratch_offset", (double)n->scratch_offset);
+        cJSON_AddItemToArray(nodes, o);
+    }
+    return nodes;
+}
+
+void print_json(cJSON *root)
+{
+    char *s = cJSON_Print(root);
+    if (s)
+        puts(s);
+    free(s);
+    cJSON_Delete(root);
+}
+
 int write_report(const Graph *g, const char *path, Diag *d)
 {
     Totals t = pipeline_totals(g);
@@ -117,18 +144,7 @@ int write_report(const Graph *g, const char *path, Diag *d)
     cJSON *ops = cJSON_AddObjectToObject(root, "ops");
     for (int i = 0; i < n_ops; i++)
         cJSON_AddNumberToObject(ops, names[i], counts[i]);
-    cJSON *nodes = cJSON_AddArrayToObject(root, "nodes");
-    for (int i = 0; i < g->n_nodes; i++) {
-        const Node *n = g->nodes[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", n->name);
-        cJSON_AddStringToObject(o, "op", n->op->name);
-        cJSON_AddNumberToObject(o, "macs", (double)node_macs(n));
-        cJSON_AddNumberToObject(o, "params", (double)node_params(n));
-        if (n->scratch_offset >= 0)
-            cJSON_AddNumberToObject(o, "scratch_offset", (double)n->scratch_offset);
-        cJSON_AddItemToArray(nodes, o);
-    }
+    cJSON_AddItemToObject(root, "nodes", report_nodes_json(g));
     cJSON *tensors = cJSON_AddArrayToObject(root, "tensors");
     for (int i = 0; i < g->n_tensors; i++) {
         const Tensor *x = g->tensors[i];
