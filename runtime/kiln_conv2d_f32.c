@@ -5,7 +5,8 @@
 
 /* Three paths, picked from the params alone:
  *  - depthwise (group == c_in == c_out): direct, from a zero-padded copy of each input
- *    plane in scratch (see depthwise_plane);
+ *    plane in scratch, split into stride phases (see depthwise_geom); bias and ReLU/Clip
+ *    are applied while copying each channel out (a missing bias adds +0.0f);
  *  - 1x1, stride 1, no padding: the input planes already are the GEMM's B matrix,
  *    y[c_out][hw] = w[c_out][c_in] * x[c_in][hw], run through the blocked GEMM core;
  *  - everything else: im2col of TILE output positions at a time into scratch
@@ -16,7 +17,6 @@
  * the bias, then applies the activation (skipped padding taps only differ in a zero's
  * sign), so the paths agree with each other. */
 #define TILE 32
-#define DW_NR 16
 
 static int is_depthwise(const kiln_conv2d_params *p)
 {
@@ -29,25 +29,37 @@ static int is_pointwise(const kiln_conv2d_params *p)
            p->pad_top == 0 && p->pad_left == 0 && p->h_out == p->h_in && p->w_out == p->w_in;
 }
 
-/* Depthwise works on a zero-padded copy of one input plane (hp x wp floats in scratch),
- * so no tap needs a bounds check. Sums are kept in registers across all taps for DW_NR
- * outputs at a time (one load per tap and output, no load/store of partial sums).
- * With stride 1 the outputs are computed "wide": output (oh, ow) for every ow < wp, so
- * that all rows form one flat run q = oh * wp + ow reading tap (kh, kw) at
- *   xp[q + kh * dil_h * wp + kw * dil_w];
- * the junk columns ow >= w_out are dropped when copying out. Long flat runs beat
- * per-row loops on the narrow maps of small models (DS-CNN's 25x5). Strided convs go
- * row by row. */
+/* Depthwise works on a zero-padded copy of one input plane in scratch, so no tap needs a
+ * bounds check, split into stride_h x stride_w "phase" planes: padded row r and column
+ * c go to phase (r % stride_h, c % stride_w) at (r / stride_h, c / stride_w). Every
+ * phase plane is hq x wq (the padded plane rounded up to whole strides). Then output
+ * (oh, ow) reads tap (kh, kw) from one phase plane at row oh + kh * dil_h / stride_h and
+ * column ow + kw * dil_w / stride_w, so with any stride the outputs can be computed
+ * "wide": (oh, ow) for every ow < wq, all rows forming one flat run q = oh * wq + ow
+ * that reads tap t at xp[q + off[t]] (one constant offset per tap). The junk columns
+ * ow >= w_out are dropped when copying out. Long flat runs beat per-row loops on the
+ * narrow maps of small models (DS-CNN's 25x5, MobileNet's 6x6 and 3x3), and strided
+ * convs read contiguous vectors instead of gathering every other element.
+ * The run loops are plain elementwise loops over q (no reduction), which compilers
+ * vectorize across q; 3x3 kernels (9 taps) get one pass with all taps in registers,
+ * other kernels go in passes of up to 3 taps over the sums. */
 typedef struct {
-    int32_t hp, wp;  /* padded plane */
-    int32_t xp_size; /* hp * wp plus slack, so whole tiles may run past the last output */
-    int32_t wo;      /* row pitch of the wide output: wp (stride 1) or w_out rounded up */
-    int32_t nq;      /* outputs computed per row run (stride 1: all rows), DW_NR multiple */
+    int32_t hq, wq;  /* one phase plane */
+    int32_t plane;   /* hq * wq */
+    int32_t xp_size; /* stride_h * stride_w planes plus slack for the rounded-up run */
+    int32_t nq;      /* outputs computed per channel: the wide run, DW_NV multiple */
 } dw_geom;
+
+#define DW_NV 8
 
 static int32_t round_up(int32_t v, int32_t m)
 {
     return (v + m - 1) / m * m;
+}
+
+static int32_t div_up(int32_t v, int32_t m)
+{
+    return (v + m - 1) / m;
 }
 
 static dw_geom depthwise_geom(const kiln_conv2d_params *p)
@@ -55,29 +67,23 @@ static dw_geom depthwise_geom(const kiln_conv2d_params *p)
     dw_geom g;
     const int32_t need_w = (p->w_out - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
     const int32_t need_h = (p->h_out - 1) * p->stride_h + (p->k_h - 1) * p->dil_h + 1;
-    g.wp = p->pad_left + p->w_in > need_w ? p->pad_left + p->w_in : need_w;
-    g.hp = p->pad_top + p->h_in > need_h ? p->pad_top + p->h_in : need_h;
-    g.xp_size = g.hp * g.wp + p->stride_w * DW_NR;
-    if (p->stride_h == 1 && p->stride_w == 1) {
-        g.wo = g.wp;
-        g.nq = round_up((p->h_out - 1) * g.wp + p->w_out, DW_NR);
-    } else {
-        g.wo = round_up(p->w_out, DW_NR);
-        g.nq = g.wo;
-    }
+    const int32_t wp = p->pad_left + p->w_in > need_w ? p->pad_left + p->w_in : need_w;
+    const int32_t hp = p->pad_top + p->h_in > need_h ? p->pad_top + p->h_in : need_h;
+    g.wq = div_up(wp, p->stride_w);
+    g.hq = div_up(hp, p->stride_h);
+    g.plane = g.hq * g.wq;
+    g.nq = round_up((p->h_out - 1) * g.wq + p->w_out, DW_NV);
+    /* Valid outputs stay inside the planes; the junk tail of the rounded-up run reads
+     * at most DW_NV - 1 floats past them. */
+    g.xp_size = p->stride_h * p->stride_w * g.plane + DW_NV;
     return g;
-}
-
-static int32_t depthwise_acc_size(const kiln_conv2d_params *p, dw_geom g)
-{
-    return p->stride_h == 1 && p->stride_w == 1 ? g.nq : p->h_out * g.wo;
 }
 
 size_t kiln_conv2d_f32_scratch_size(const kiln_conv2d_params *p)
 {
     if (is_depthwise(p)) {
         const dw_geom g = depthwise_geom(p);
-        return (size_t)(g.xp_size + depthwise_acc_size(p, g)) * sizeof(float);
+        return (size_t)(g.xp_size + g.nq) * sizeof(float);
     }
     if (is_pointwise(p))
         return 0;
@@ -86,132 +92,263 @@ size_t kiln_conv2d_f32_scratch_size(const kiln_conv2d_params *p)
     return k * (hw < TILE ? hw : TILE) * sizeof(float);
 }
 
-/* acc[t] = sum over taps of w * xq[t * s + tap offset], t < DW_NR, s = 1 or 2.
- * The sums are [DW_NR / 4][4] rather than [DW_NR]: with the flat form GCC 12's SLP
- * splits the lanes unevenly and leaves some scalar. */
-KILN_NO_LOOP_VECTORIZE
-static void dw_tile_s1(const kiln_conv2d_params *p, int32_t wp, const float *restrict xq,
-                       const float *restrict wc, float *restrict acc)
+/* Offset of tap (kh, kw) in the phase planes, relative to the run position q. */
+static int32_t dw_tap_offset(const kiln_conv2d_params *p, dw_geom g, int32_t kh, int32_t kw)
 {
-    float sum[DW_NR / 4][4];
-    for (int u = 0; u < DW_NR / 4; u++)
-        for (int t = 0; t < 4; t++)
-            sum[u][t] = 0.0f;
-    const int32_t k_w = p->k_w, ntap = p->k_h * k_w, dil_w = p->dil_w;
-    const int32_t row_jump = p->dil_h * wp - (k_w - 1) * dil_w;
-    const float *xt = xq;
-    for (int32_t tap = 0, kw = 0; tap < ntap; tap++) {
-        const float wv = wc[tap];
-        for (int u = 0; u < DW_NR / 4; u++)
-            for (int t = 0; t < 4; t++)
-                sum[u][t] += wv * xt[4 * u + t];
-        if (++kw == k_w) {
-            kw = 0;
-            xt += row_jump;
-        } else {
-            xt += dil_w;
+    const int32_t r = kh * p->dil_h, c = kw * p->dil_w;
+    const int32_t phase = (r % p->stride_h) * p->stride_w + c % p->stride_w;
+    return phase * g.plane + (r / p->stride_h) * g.wq + c / p->stride_w;
+}
+
+/* acc[q] = 0 + w[0] * x[q + off[0]] + ... + w[8] * x[q + off[8]], summed in that order. */
+static void dw_run9(const float *x, const int32_t *off, const float *w, int32_t nq,
+                    float *restrict acc)
+{
+    const float *restrict x0 = x + off[0], *restrict x1 = x + off[1], *restrict x2 = x + off[2];
+    const float *restrict x3 = x + off[3], *restrict x4 = x + off[4], *restrict x5 = x + off[5];
+    const float *restrict x6 = x + off[6], *restrict x7 = x + off[7], *restrict x8 = x + off[8];
+    const float w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
+    const float w6 = w[6], w7 = w[7], w8 = w[8];
+    for (int32_t q = 0; q < nq; q++) {
+        float s = 0.0f;
+        s += w0 * x0[q];
+        s += w1 * x1[q];
+        s += w2 * x2[q];
+        s += w3 * x3[q];
+        s += w4 * x4[q];
+        s += w5 * x5[q];
+        s += w6 * x6[q];
+        s += w7 * x7[q];
+        s += w8 * x8[q];
+        acc[q] = s;
+    }
+}
+
+/* Taps t0 .. t0 + nt - 1 (nt = 1..3) of the kernel in (kh, kw) order: acc[q] += their
+ * products in order; acc starts from 0.0f when first. */
+static void dw_run_taps(const kiln_conv2d_params *p, dw_geom g, const float *x,
+                        const float *w, int32_t t0, int32_t nt, int first, int32_t nq,
+                        float *restrict acc)
+{
+    const float *restrict xs[3];
+    float ws[3];
+    for (int32_t i = 0; i < 3; i++) {
+        const int32_t t = t0 + (i < nt ? i : 0);
+        xs[i] = x + dw_tap_offset(p, g, t / p->k_w, t % p->k_w);
+        ws[i] = w[t];
+    }
+    const float *restrict x0 = xs[0], *restrict x1 = xs[1], *restrict x2 = xs[2];
+    const float w0 = ws[0], w1 = ws[1], w2 = ws[2];
+    if (first) {
+        for (int32_t q = 0; q < nq; q++)
+            acc[q] = 0.0f;
+    }
+    if (nt == 3) {
+        for (int32_t q = 0; q < nq; q++) {
+            float s = acc[q];
+            s += w0 * x0[q];
+            s += w1 * x1[q];
+            s += w2 * x2[q];
+            acc[q] = s;
         }
-    }
-    for (int u = 0; u < DW_NR / 4; u++)
-        for (int t = 0; t < 4; t++)
-            acc[4 * u + t] = sum[u][t];
-}
-
-KILN_NO_LOOP_VECTORIZE
-static void dw_tile_s2(const kiln_conv2d_params *p, int32_t wp, const float *restrict xq,
-                       const float *restrict wc, float *restrict acc)
-{
-    float sum[DW_NR / 4][4];
-    for (int u = 0; u < DW_NR / 4; u++)
-        for (int t = 0; t < 4; t++)
-            sum[u][t] = 0.0f;
-    const int32_t k_w = p->k_w, ntap = p->k_h * k_w, dil_w = p->dil_w;
-    const int32_t row_jump = p->dil_h * wp - (k_w - 1) * dil_w;
-    const float *xt = xq;
-    for (int32_t tap = 0, kw = 0; tap < ntap; tap++) {
-        const float wv = wc[tap];
-        for (int u = 0; u < DW_NR / 4; u++)
-            for (int t = 0; t < 4; t++)
-                sum[u][t] += wv * xt[2 * (4 * u + t)];
-        if (++kw == k_w) {
-            kw = 0;
-            xt += row_jump;
-        } else {
-            xt += dil_w;
+    } else if (nt == 2) {
+        for (int32_t q = 0; q < nq; q++) {
+            float s = acc[q];
+            s += w0 * x0[q];
+            s += w1 * x1[q];
+            acc[q] = s;
         }
-    }
-    for (int u = 0; u < DW_NR / 4; u++)
-        for (int t = 0; t < 4; t++)
-            acc[4 * u + t] = sum[u][t];
-}
-
-/* The same for nq outputs at column stride s (tails and other strides). */
-static void dw_tile_n(const kiln_conv2d_params *p, int32_t wp, const float *restrict xq,
-                      const float *restrict wc, int32_t nq, int32_t s, float *restrict acc)
-{
-    for (int32_t q = 0; q < nq; q++)
-        acc[q] = 0.0f;
-    for (int32_t kh = 0; kh < p->k_h; kh++) {
-        const float *xr = xq + kh * p->dil_h * wp;
-        for (int32_t kw = 0; kw < p->k_w; kw++) {
-            const float wv = *wc++;
-            const float *restrict xt = xr + kw * p->dil_w;
-            for (int32_t q = 0; q < nq; q++)
-                acc[q] += wv * xt[s * q];
-        }
-    }
-}
-
-/* nq outputs at column stride s from xq into acc, in DW_NR tiles then a tail. */
-static void dw_run(const kiln_conv2d_params *p, int32_t wp, const float *xq,
-                   const float *wc, int32_t nq, int32_t s, float *acc)
-{
-    int32_t q = 0;
-    if (s == 1)
-        for (; q + DW_NR <= nq; q += DW_NR)
-            dw_tile_s1(p, wp, xq + q, wc, acc + q);
-    else if (s == 2)
-        for (; q + DW_NR <= nq; q += DW_NR)
-            dw_tile_s2(p, wp, xq + 2 * q, wc, acc + q);
-    if (q < nq)
-        dw_tile_n(p, wp, xq + s * q, wc, nq - q, s, acc + q);
-}
-
-/* One channel of a depthwise conv; xp and acc are the two parts of the scratch. */
-static void depthwise_plane(const kiln_conv2d_params *p, dw_geom g, const float *restrict xc,
-                            const float *restrict wc, float bias, int has_bias,
-                            float *restrict xp, float *restrict acc, float *restrict yc)
-{
-    const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
-    const int32_t pl = p->pad_left, pt = p->pad_top;
-
-    /* The border of xp was zeroed once by the caller; only the interior changes. */
-    for (int32_t ih = 0; ih < h_in; ih++) {
-        float *restrict d = xp + (pt + ih) * g.wp + pl;
-        const float *restrict src = xc + ih * w_in;
-        for (int32_t i = 0; i < w_in; i++)
-            d[i] = src[i];
-    }
-
-    if (p->stride_h == 1 && p->stride_w == 1) {
-        dw_run(p, g.wp, xp, wc, g.nq, 1, acc);
     } else {
-        for (int32_t oh = 0; oh < h_out; oh++)
-            dw_run(p, g.wp, xp + oh * p->stride_h * g.wp, wc, g.nq, p->stride_w,
-                   acc + oh * g.wo);
+        for (int32_t q = 0; q < nq; q++)
+            acc[q] += w0 * x0[q];
     }
+}
 
-    for (int32_t oh = 0; oh < h_out; oh++) {
-        const float *restrict a = acc + oh * g.wo;
-        float *restrict yr = yc + oh * w_out;
-        if (has_bias) {
-            for (int32_t ow = 0; ow < w_out; ow++)
-                yr[ow] = a[ow] + bias;
-        } else {
-            for (int32_t ow = 0; ow < w_out; ow++)
-                yr[ow] = a[ow];
+/* Copies n floats from s (element stride ss) to d. Rows are short (DS-CNN: 5 floats),
+ * so instead of a vector loop with a scalar tail this copies blocks of 4, the last one
+ * overlapping its neighbour when n is not a multiple of 4 (GCC makes each block one
+ * vector load and store). */
+static inline void copy4(float *restrict d, const float *restrict s, int32_t ss)
+{
+    for (int32_t t = 0; t < 4; t++)
+        d[t] = ss == 1 ? s[t] : s[2 * t];
+}
+
+static void copy_row(float *restrict d, const float *restrict s, int32_t n, int32_t ss)
+{
+    if (n < 4 || ss > 2) {
+        for (int32_t i = 0; i < n; i++)
+            d[i] = s[(ptrdiff_t)i * ss];
+        return;
+    }
+    int32_t i = 0;
+    if (ss == 1) {
+        for (; i + 4 <= n; i += 4)
+            copy4(d + i, s + i, 1);
+        if (i < n)
+            copy4(d + n - 4, s + n - 4, 1);
+    } else {
+        for (; i + 4 <= n; i += 4)
+            copy4(d + i, s + 2 * i, 2);
+        if (i < n)
+            copy4(d + n - 4, s + 2 * (n - 4), 2);
+    }
+}
+
+/* yr[t] = act(a[t] + bias) for t < 4 with act NONE, RELU or CLIP, written with the
+ * expressions of kiln_act_f32 so the results are the same. */
+static inline void out4(float *restrict yr, const float *restrict a, float bias,
+                        kiln_act_kind kind, float lo, float hi)
+{
+    float v[4];
+    for (int32_t t = 0; t < 4; t++)
+        v[t] = a[t] + bias;
+    if (kind == KILN_ACT_RELU) {
+        for (int32_t t = 0; t < 4; t++)
+            v[t] = v[t] > 0.0f ? v[t] : 0.0f;
+    } else if (kind == KILN_ACT_CLIP) {
+        for (int32_t t = 0; t < 4; t++) {
+            v[t] = v[t] < lo ? lo : v[t];
+            v[t] = v[t] > hi ? hi : v[t];
         }
     }
+    for (int32_t t = 0; t < 4; t++)
+        yr[t] = v[t];
+}
+
+/* The h_out x w_out outputs of one channel from the wide run acc (row pitch wq):
+ * y = act(acc + bias) for act NONE, RELU or CLIP (blocks of 4 as in copy_row). */
+static void dw_out(float *restrict yc, const float *restrict acc, int32_t h_out,
+                   int32_t w_out, int32_t wq, float bias, kiln_act_kind kind, float lo,
+                   float hi)
+{
+    for (int32_t oh = 0; oh < h_out; oh++) {
+        const float *restrict a = acc + oh * wq;
+        float *restrict yr = yc + oh * w_out;
+        int32_t i = 0;
+        if (w_out < 4) {
+            for (; i < w_out; i++) {
+                float v = a[i] + bias;
+                if (kind == KILN_ACT_RELU) {
+                    v = v > 0.0f ? v : 0.0f;
+                } else if (kind == KILN_ACT_CLIP) {
+                    v = v < lo ? lo : v;
+                    v = v > hi ? hi : v;
+                }
+                yr[i] = v;
+            }
+            continue;
+        }
+        for (; i + 4 <= w_out; i += 4)
+            out4(yr + i, a + i, bias, kind, lo, hi);
+        if (i < w_out)
+            out4(yr + w_out - 4, a + w_out - 4, bias, kind, lo, hi);
+    }
+}
+
+/* Copies one input plane into the phase planes xp. Their padding was zeroed once by
+ * the caller; only the input cells change. Input columns b, b + sw, ... all land in
+ * phase (pad_left + b) % sw. */
+/* Splits 8 floats into the 4 at even and the 4 at odd positions. */
+static inline void deinterleave4(float *restrict e, float *restrict o, const float *restrict s)
+{
+    for (int32_t t = 0; t < 4; t++) {
+        e[t] = s[2 * t];
+        o[t] = s[2 * t + 1];
+    }
+}
+
+/* Stride 2 columns: the even input columns of a row go to one phase, the odd ones to
+ * the other, both from the same loads (blocks of 4 pairs, the last overlapping). */
+static void split_row(float *restrict e, float *restrict o, const float *restrict s, int32_t w)
+{
+    const int32_t n_odd = w / 2;
+    int32_t i = 0;
+    if (n_odd >= 4) {
+        for (; i + 4 <= n_odd; i += 4)
+            deinterleave4(e + i, o + i, s + 2 * i);
+        if (i < n_odd)
+            deinterleave4(e + n_odd - 4, o + n_odd - 4, s + 2 * (n_odd - 4));
+        i = n_odd;
+    }
+    for (; i < n_odd; i++) {
+        e[i] = s[2 * i];
+        o[i] = s[2 * i + 1];
+    }
+    if (w % 2)
+        e[n_odd] = s[w - 1];
+}
+
+static void depthwise_fill(const kiln_conv2d_params *p, dw_geom g, const float *xc, float *xp)
+{
+    const int32_t h_in = p->h_in, w_in = p->w_in, sh = p->stride_h, sw = p->stride_w;
+    if (sh == 1 && sw == 1) {
+        float *d = xp + p->pad_top * g.wq + p->pad_left;
+        for (int32_t ih = 0; ih < h_in; ih++, d += g.wq, xc += w_in)
+            copy_row(d, xc, w_in, 1);
+        return;
+    }
+    if (sw == 2) {
+        const int32_t pl = p->pad_left;
+        /* even input columns: padded column pl + 2i, odd ones pl + 2i + 1 */
+        float *e = xp + (pl % 2) * g.plane + pl / 2;
+        float *o = xp + ((pl + 1) % 2) * g.plane + (pl + 1) / 2;
+        int32_t ph = p->pad_top % sh, rq = p->pad_top / sh;
+        for (int32_t ih = 0; ih < h_in; ih++, xc += w_in) {
+            const int32_t r0 = ph * 2 * g.plane + rq * g.wq;
+            if (w_in > 1)
+                split_row(e + r0, o + r0, xc, w_in);
+            else
+                e[r0] = xc[0];
+            if (++ph == sh) {
+                ph = 0;
+                rq++;
+            }
+        }
+        return;
+    }
+    for (int32_t b = 0; b < sw && b < w_in; b++) {
+        const int32_t c = p->pad_left + b, cnt = div_up(w_in - b, sw);
+        float *xb = xp + (c % sw) * g.plane + c / sw;
+        int32_t ph = p->pad_top % sh, rq = p->pad_top / sh; /* phase and row of row r */
+        for (int32_t ih = 0; ih < h_in; ih++) {
+            copy_row(xb + ph * sw * g.plane + rq * g.wq, xc + ih * w_in + b, cnt, sw);
+            if (++ph == sh) {
+                ph = 0;
+                rq++;
+            }
+        }
+    }
+}
+
+/* One channel of a depthwise conv from its filled phase planes xp; acc is scratch for
+ * the wide run, off9 the tap offsets when the kernel has 9 taps. */
+static void depthwise_plane(const kiln_conv2d_params *p, dw_geom g, const int32_t *off9,
+                            const float *wc, float bias, const float *xp,
+                            float *restrict acc, float *restrict yc)
+{
+    const int32_t h_out = p->h_out, w_out = p->w_out;
+    const int32_t ntap = p->k_h * p->k_w;
+
+    if (ntap == 9) {
+        dw_run9(xp, off9, wc, g.nq, acc);
+    } else {
+        for (int32_t t = 0; t < ntap; t += 3)
+            dw_run_taps(p, g, xp, wc, t, ntap - t < 3 ? ntap - t : 3, t == 0, g.nq, acc);
+    }
+
+    /* Without a bias the sums get + 0.0f, which only turns a -0.0f into +0.0f, as
+     * the other paths' zero padding taps may do. */
+    const kiln_act_kind kind = p->act.kind;
+    const int inl = kind == KILN_ACT_NONE || kind == KILN_ACT_RELU || kind == KILN_ACT_CLIP;
+    if (kind == KILN_ACT_RELU)
+        dw_out(yc, acc, h_out, w_out, g.wq, bias, KILN_ACT_RELU, 0.0f, 0.0f);
+    else if (kind == KILN_ACT_CLIP)
+        dw_out(yc, acc, h_out, w_out, g.wq, bias, KILN_ACT_CLIP, p->act.a, p->act.b);
+    else
+        dw_out(yc, acc, h_out, w_out, g.wq, bias, KILN_ACT_NONE, 0.0f, 0.0f);
+    if (!inl)
+        kiln_act_f32(&p->act, yc, (size_t)h_out * (size_t)w_out);
 }
 
 /* Fills col[k][tw] (k = ci*k_h*k_w + kh*k_w + kw) with the input values seen by
@@ -278,11 +415,17 @@ void kiln_conv2d_f32(const kiln_conv2d_params *p, const float *x, const float *w
         if (dw) {
             const dw_geom dg = depthwise_geom(p);
             float *xp = scratch, *acc = scratch + dg.xp_size;
+            int32_t off9[9] = {0};
+            if (p->k_h * p->k_w == 9)
+                for (int32_t t = 0; t < 9; t++)
+                    off9[t] = dw_tap_offset(p, dg, t / p->k_w, t % p->k_w);
             for (int32_t i = 0; i < dg.xp_size; i++)
                 xp[i] = 0.0f;
-            for (int32_t c = 0; c < p->c_out; c++)
-                depthwise_plane(p, dg, xn + (ptrdiff_t)c * hw_in, w + (ptrdiff_t)c * k,
-                                b ? b[c] : 0.0f, b != NULL, xp, acc, yn + (ptrdiff_t)c * hw);
+            for (int32_t c = 0; c < p->c_out; c++) {
+                depthwise_fill(p, dg, xn + (ptrdiff_t)c * hw_in, xp);
+                depthwise_plane(p, dg, off9, w + (ptrdiff_t)c * k, b ? b[c] : 0.0f, xp, acc,
+                                yn + (ptrdiff_t)c * hw);
+            }
             continue;
         }
         for (int32_t g = 0; g < p->group; g++) {
@@ -301,5 +444,6 @@ void kiln_conv2d_f32(const kiln_conv2d_params *p, const float *x, const float *w
             }
         }
     }
-    kiln_act_f32(&p->act, y, (size_t)p->n * (size_t)p->c_out * (size_t)hw);
+    if (!dw) /* depthwise applies it per channel, while the plane is in cache */
+        kiln_act_f32(&p->act, y, (size_t)p->n * (size_t)p->c_out * (size_t)hw);
 }

@@ -50,6 +50,40 @@ static void tile_4x8(int32_t k, const float *a, int32_t a_rs, int32_t a_cs,
     }
 }
 
+/* MR rows x 4 columns: right edges of up to 4 columns (half the work of a full
+ * overlapping 4x8 tile; pointwise convs on 3x3 and 6x6 maps have n = 9 and 36). */
+KILN_NO_LOOP_VECTORIZE
+static void tile_4x4(int32_t k, const float *a, int32_t a_rs, int32_t a_cs,
+                     const float *restrict b, int32_t ldb, const float *bias,
+                     float *restrict y, int32_t ldy)
+{
+    float acc[MR][4];
+    for (int r = 0; r < MR; r++)
+        for (int t = 0; t < 4; t++)
+            acc[r][t] = 0.0f;
+    const float *ap = a;
+    for (int32_t p = 0; p < k; p++) {
+        float w[MR];
+        for (int r = 0; r < MR; r++)
+            w[r] = ap[(ptrdiff_t)r * a_rs];
+        for (int r = 0; r < MR; r++)
+            for (int t = 0; t < 4; t++)
+                acc[r][t] += w[r] * b[t];
+        b += ldb;
+        ap += a_cs;
+    }
+    for (int r = 0; r < MR; r++) {
+        float *yr = y + (ptrdiff_t)r * ldy;
+        if (bias) {
+            for (int t = 0; t < 4; t++)
+                yr[t] = acc[r][t] + bias[r];
+        } else {
+            for (int t = 0; t < 4; t++)
+                yr[t] = acc[r][t];
+        }
+    }
+}
+
 /* MR rows x nc (< NR) columns: the right edge. */
 static void tile_4xn(int32_t k, int32_t nc, const float *a, int32_t a_rs, int32_t a_cs,
                      const float *restrict b, int32_t ldb, const float *bias,
@@ -152,7 +186,9 @@ void kiln_gemm_nn_f32(int32_t m, int32_t n, int32_t k,
         int32_t j = 0;
         for (; j + NR <= n; j += NR)
             tile_4x8(k, ai, a_rs, a_cs, b + j, ldb, bi, yi + j, ldy);
-        if (j < n && n >= NR) /* last columns: a full tile overlapping the previous one */
+        if (j < n && n >= NR && n - j <= 4) /* last columns: a tile overlapping the previous one */
+            tile_4x4(k, ai, a_rs, a_cs, b + n - 4, ldb, bi, yi + n - 4, ldy);
+        else if (j < n && n >= NR)
             tile_4x8(k, ai, a_rs, a_cs, b + n - NR, ldb, bi, yi + n - NR, ldy);
         else if (j < n)
             tile_4xn(k, n - j, ai, a_rs, a_cs, b + j, ldb, bi, yi + j, ldy);

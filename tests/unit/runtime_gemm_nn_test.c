@@ -47,7 +47,7 @@ static void test_gemm_nn_tiles(void **state)
     (void)state;
     size_t bad = 0;
     const int32_t ms[] = {1, 3, 4, 5, 8, 9};
-    const int32_t ns[] = {1, 7, 8, 9, 31, 32, 33, 45, 64};
+    const int32_t ns[] = {1, 7, 8, 9, 11, 12, 13, 31, 32, 33, 36, 45, 64};
     for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
         for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++)
             bad += run_case(ms[i], ns[j], 5, 0, ns[j], ns[j], (int)((i + j) & 1),
