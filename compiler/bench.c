@@ -22,13 +22,11 @@ static double run_and_read(char *const argv[], const char *log, Diag *d)
 /* callgrind prints "Collected : N" (instructions) to its log. */
 static long long callgrind_count(const char *exe, const char *dir, long runs, Diag *d)
 {
-    char log[PATH_MAX], out[PATH_MAX], n[32];
+    char log[PATH_MAX], n[32];
     snprintf(log, sizeof log, "%s/callgrind.log", dir);
-    snprintf(out, sizeof out, "%s/callgrind.out", dir);
     snprintf(n, sizeof n, "%ld", runs);
     char *argv[] = {"valgrind", "--tool=callgrind", (char *)"--callgrind-out-file=/dev/null",
                     (char *)exe, "count", n, NULL};
-    (void)out;
     remove(log);
     int rc = run_process(argv, log, 1800);
     Buf b = {0};

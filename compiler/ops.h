@@ -45,6 +45,9 @@ const OpDef *const *op_all(int *count);
 /* Gemm's kernel params, for passes that rewrite Gemm (BatchNormalization folding). */
 kiln_gemm_params *op_gemm_params(Node *n);
 
+/* Fails naming the first attribute no parser read (unknown attributes are errors). */
+int op_check_unused_attrs(Node *n, Diag *d);
+
 /* Helpers for op files. */
 int op_require_const(Node *n, int input, Diag *d);
 int op_require_float(Node *n, int input, Diag *d);
@@ -52,8 +55,9 @@ int op_allocate_outputs(Graph *g, Node *n);
 /* Numpy broadcasting of two shapes into out (rank/dims); -1 with an error if incompatible. */
 int op_broadcast_shape(Node *n, const Tensor *a, const Tensor *b, int *rank, int64_t *dims,
                        Diag *d);
-/* Element strides of t broadcast to an output of rank/dims (0 where broadcast). */
-void op_broadcast_strides(const Tensor *t, int rank, const int64_t *dims, int32_t *strides);
+/* Element strides of t, right-aligned against an output of `rank` dims (0 where t has
+ * size 1 or lacks the dim, i.e. where it is broadcast). */
+void op_broadcast_strides(const Tensor *t, int rank, int32_t *strides);
 /* Normalises a possibly negative axis against rank; -1 with an error if out of range. */
 int op_axis(Node *n, int64_t axis, int rank, Diag *d);
 /* Checks a 64-bit count fits the runtime's int32 fields. */

@@ -5,8 +5,6 @@
 #include "passes.h"
 #include "ops.h"
 
-int pass_fold_node(Graph *g, Node *n, const PassOptions *o, Diag *d);
-
 static int foldable(const Node *n)
 {
     if (!n->op->eval || n->dead)

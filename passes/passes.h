@@ -12,6 +12,8 @@ typedef struct PassOptions {
 
 int pass_shapes(Graph *g, const PassOptions *o, Diag *d);
 int pass_fold(Graph *g, const PassOptions *o, Diag *d);
+/* Folds one node if its inputs are constant (used by pass_shapes as it goes). */
+int pass_fold_node(Graph *g, Node *n, const PassOptions *o, Diag *d);
 int pass_dce(Graph *g, const PassOptions *o, Diag *d);
 int pass_fold_bn(Graph *g, const PassOptions *o, Diag *d);
 int pass_fuse_act(Graph *g, const PassOptions *o, Diag *d);

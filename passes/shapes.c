@@ -6,9 +6,6 @@
 #include "passes.h"
 #include "ops.h"
 
-int op_check_unused_attrs(Node *n, Diag *d);
-int pass_fold_node(Graph *g, Node *n, const PassOptions *o, Diag *d);
-
 static int check_arity(Node *n, Diag *d)
 {
     const OpDef *op = n->op;

@@ -17,72 +17,46 @@
 #define NR 8
 #define NR1 32
 
-/* MR rows x NR columns. */
-KILN_NO_LOOP_VECTORIZE
-static void tile_4x8(int32_t k, const float *a, int32_t a_rs, int32_t a_cs,
-                     const float *restrict b, int32_t ldb, const float *bias,
-                     float *restrict y, int32_t ldy)
-{
-    float acc[MR][NR];
-    for (int r = 0; r < MR; r++)
-        for (int t = 0; t < NR; t++)
-            acc[r][t] = 0.0f;
-    const float *ap = a;
-    for (int32_t p = 0; p < k; p++) {
-        float w[MR];
-        for (int r = 0; r < MR; r++)
-            w[r] = ap[(ptrdiff_t)r * a_rs];
-        for (int r = 0; r < MR; r++)
-            for (int t = 0; t < NR; t++)
-                acc[r][t] += w[r] * b[t];
-        b += ldb;
-        ap += a_cs;
+/* An MR x NC tile with its sums in registers. NC must be a compile-time constant for
+ * the sums to stay in registers, so the tile widths are stamped out by this macro. */
+#define KILN_GEMM_TILE(name, NC)                                                        \
+    KILN_NO_LOOP_VECTORIZE                                                               \
+    static void name(int32_t k, const float *a, int32_t a_rs, int32_t a_cs,             \
+                     const float *restrict b, int32_t ldb, const float *bias,           \
+                     float *restrict y, int32_t ldy)                                    \
+    {                                                                                    \
+        float acc[MR][NC];                                                               \
+        for (int r = 0; r < MR; r++)                                                     \
+            for (int t = 0; t < NC; t++)                                                 \
+                acc[r][t] = 0.0f;                                                        \
+        const float *ap = a;                                                             \
+        for (int32_t p = 0; p < k; p++) {                                                \
+            float w[MR];                                                                 \
+            for (int r = 0; r < MR; r++)                                                 \
+                w[r] = ap[(ptrdiff_t)r * a_rs];                                          \
+            for (int r = 0; r < MR; r++)                                                 \
+                for (int t = 0; t < NC; t++)                                             \
+                    acc[r][t] += w[r] * b[t];                                            \
+            b += ldb;                                                                    \
+            ap += a_cs;                                                                  \
+        }                                                                                \
+        for (int r = 0; r < MR; r++) {                                                   \
+            float *yr = y + (ptrdiff_t)r * ldy;                                          \
+            if (bias) {                                                                  \
+                for (int t = 0; t < NC; t++)                                             \
+                    yr[t] = acc[r][t] + bias[r];                                         \
+            } else {                                                                     \
+                for (int t = 0; t < NC; t++)                                             \
+                    yr[t] = acc[r][t];                                                   \
+            }                                                                            \
+        }                                                                                \
     }
-    for (int r = 0; r < MR; r++) {
-        float *yr = y + (ptrdiff_t)r * ldy;
-        if (bias) {
-            for (int t = 0; t < NR; t++)
-                yr[t] = acc[r][t] + bias[r];
-        } else {
-            for (int t = 0; t < NR; t++)
-                yr[t] = acc[r][t];
-        }
-    }
-}
 
+/* MR rows x NR columns: the main tile. */
+KILN_GEMM_TILE(tile_4x8, NR)
 /* MR rows x 4 columns: right edges of up to 4 columns (half the work of a full
  * overlapping 4x8 tile; pointwise convs on 3x3 and 6x6 maps have n = 9 and 36). */
-KILN_NO_LOOP_VECTORIZE
-static void tile_4x4(int32_t k, const float *a, int32_t a_rs, int32_t a_cs,
-                     const float *restrict b, int32_t ldb, const float *bias,
-                     float *restrict y, int32_t ldy)
-{
-    float acc[MR][4];
-    for (int r = 0; r < MR; r++)
-        for (int t = 0; t < 4; t++)
-            acc[r][t] = 0.0f;
-    const float *ap = a;
-    for (int32_t p = 0; p < k; p++) {
-        float w[MR];
-        for (int r = 0; r < MR; r++)
-            w[r] = ap[(ptrdiff_t)r * a_rs];
-        for (int r = 0; r < MR; r++)
-            for (int t = 0; t < 4; t++)
-                acc[r][t] += w[r] * b[t];
-        b += ldb;
-        ap += a_cs;
-    }
-    for (int r = 0; r < MR; r++) {
-        float *yr = y + (ptrdiff_t)r * ldy;
-        if (bias) {
-            for (int t = 0; t < 4; t++)
-                yr[t] = acc[r][t] + bias[r];
-        } else {
-            for (int t = 0; t < 4; t++)
-                yr[t] = acc[r][t];
-        }
-    }
-}
+KILN_GEMM_TILE(tile_4x4, 4)
 
 /* MR rows x nc (< NR) columns: the right edge. */
 static void tile_4xn(int32_t k, int32_t nc, const float *a, int32_t a_rs, int32_t a_cs,

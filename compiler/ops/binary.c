@@ -52,8 +52,8 @@ static int binary_infer(Graph *g, Node *n, Diag *d)
     } else {
         for (int i = 0; i < rank; i++)
             p->k.dims[i] = (int32_t)dims[i];
-        op_broadcast_strides(a, rank, dims, p->k.a_strides);
-        op_broadcast_strides(b, rank, dims, p->k.b_strides);
+        op_broadcast_strides(a, rank, p->k.a_strides);
+        op_broadcast_strides(b, rank, p->k.b_strides);
     }
     n->params = p;
     return 0;

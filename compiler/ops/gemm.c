@@ -33,7 +33,6 @@ static int gemm_infer(Graph *g, Node *n, Diag *d)
     if (c) {
         if (op_require_float(n, 2, d))
             return -1;
-        int64_t mn[2] = {m, nn};
         Tensor y = {.rank = 2, .dims = {m, nn}};
         int r;
         int64_t dims[IR_MAX_RANK];
@@ -44,7 +43,7 @@ static int gemm_infer(Graph *g, Node *n, Diag *d)
             return -1;
         }
         int32_t strides[2];
-        op_broadcast_strides(c, 2, mn, strides);
+        op_broadcast_strides(c, 2, strides);
         p->k.c_stride_m = strides[0];
         p->k.c_stride_n = strides[1];
     }
@@ -172,8 +171,8 @@ static int matmul_infer(Graph *g, Node *n, Diag *d)
     p->k.k = (int32_t)k;
     p->k.batch_rank = br;
     p->batch = 1;
-    op_broadcast_strides(&ab, br, bdims, p->k.a_batch_strides);
-    op_broadcast_strides(&bb, br, bdims, p->k.b_batch_strides);
+    op_broadcast_strides(&ab, br, p->k.a_batch_strides);
+    op_broadcast_strides(&bb, br, p->k.b_batch_strides);
     for (int i = 0; i < br; i++) {
         p->k.batch_dims[i] = (int32_t)bdims[i];
         p->batch *= bdims[i];

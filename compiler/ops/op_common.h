@@ -26,7 +26,6 @@ typedef struct {
 int op_parse_spatial(Node *n, int n_spatial, SpatialAttrs *s, Diag *d);
 /* Output sizes (and SAME pads) from input sizes; ceil_mode for pools. */
 int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode, Diag *d);
-int op_check_unused_attrs(Node *n, Diag *d);
 
 /* The entries, one per op (listed in op_table.c). */
 #define OP_ENTRIES(X) \

@@ -52,7 +52,7 @@ int op_broadcast_shape(Node *n, const Tensor *a, const Tensor *b, int *rank, int
     return 0;
 }
 
-void op_broadcast_strides(const Tensor *t, int rank, const int64_t *dims, int32_t *strides)
+void op_broadcast_strides(const Tensor *t, int rank, int32_t *strides)
 {
     int64_t stride = 1;
     for (int i = rank - 1; i >= 0; i--) {
@@ -61,7 +61,6 @@ void op_broadcast_strides(const Tensor *t, int rank, const int64_t *dims, int32_
         strides[i] = dt == 1 ? 0 : (int32_t)stride;
         stride *= dt;
     }
-    (void)dims;
 }
 
 int op_axis(Node *n, int64_t axis, int rank, Diag *d)

@@ -41,7 +41,7 @@ static void broadcast_shapes_and_strides(void **state)
     assert_int_equal(op_broadcast_shape(&n, &a, &b, &rank, dims, &d), 0);
     assert_int_equal(rank, 4);
     int32_t strides[IR_MAX_RANK];
-    op_broadcast_strides(&b, rank, dims, strides);
+    op_broadcast_strides(&b, rank, strides);
     assert_int_equal(strides[0], 0);
     assert_int_equal(strides[1], 1);
     assert_int_equal(strides[2], 0);
