@@ -5,6 +5,7 @@
 #   make test       unit tests, golden models, malformed inputs
 #   make bench      latency/instructions per bench model (slow; not part of test)
 #   make check-bench  kiln verify on the shared bench corpus
+#   make conformance  every case of the ONNX backend node suite (docs/conformance.md)
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
@@ -32,7 +33,7 @@ LIBSRCS := $(filter-out compiler/main.c,$(SRCS))
 OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/onnx.pb-c.o
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all deps demo test unit golden malformed bench check-bench install clean
+.PHONY: all deps demo test unit golden malformed bench check-bench conformance install clean
 all: $(BUILD)/kiln
 
 deps:
@@ -83,6 +84,9 @@ bench: $(BUILD)/kiln
 
 check-bench: $(BUILD)/kiln
 	@sh tests/check_bench.sh
+
+conformance: deps $(BUILD)/kiln
+	@sh tests/conformance/run.sh
 
 install: $(BUILD)/kiln
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiln/runtime $(DESTDIR)$(PREFIX)/share/kiln/targets

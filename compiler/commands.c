@@ -36,7 +36,7 @@ int command_build(Graph *g, const Options *o, const char *driver_kind, const cha
     snprintf(flags, sizeof flags, "%s %s %s", cflags, o->tgt.cflags, extra ? extra : "");
     const char *cc = getenv("CC");
     if (harness_build(g, dir, driver, cc && *cc ? cc : o->tgt.cc, flags, exe, exe_size, d))
-        return -1;
+        return -2;
     if (o->keep)
         fprintf(stderr, "kiln: build directory kept: %s\n", dir);
     return 0;
@@ -98,9 +98,23 @@ static void inspect_table(const Graph *g)
            (long long)t.weights_bytes);
 }
 
+/* inspect --ops: the op types as written in the file, even when kiln cannot compile it. */
+static int inspect_ops(const Options *o)
+{
+    Diag d = {.file = o->model};
+    Buf ops = {0};
+    int rc = fe_model_ops(o->model, &ops, &d);
+    if (rc == 0)
+        printf("%s\n", ops.data);
+    buf_free(&ops);
+    return rc ? 1 : 0;
+}
+
 int cmd_inspect(Options *o)
 {
     Diag d = {0};
+    if (o->list_ops)
+        return inspect_ops(o);
     Graph *g = command_compile(o, &d);
     if (!g)
         return 1;

@@ -13,13 +13,14 @@ static const char *usage_main =
     "  kiln verify  MODEL.onnx --data DIR [--data DIR ...] [--target NAME] [--rtol R] [--atol A]\n"
     "               [--junit FILE.xml] [--json FILE.json]\n"
     "  kiln run     MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...]\n"
-    "  kiln inspect MODEL.onnx [--json]\n"
+    "  kiln inspect MODEL.onnx [--json] [--ops]\n"
     "  kiln bench   MODEL.onnx [--target NAME] [--instructions] [--json]\n"
     "  kiln --help | kiln COMMAND --help | kiln --version\n"
     "\n"
     "Every command also takes --shape NAME=1x3x96x96 (fix a symbolic input dimension),\n"
     "--dump-after PASS (print the IR after a pass) and --quiet.\n"
-    "Exit status: 0 success, 1 error or mismatch (message on stderr), 2 usage error.\n"
+    "Exit status: 0 success, 1 error (message on stderr), 2 usage error;\n"
+    "kiln verify also exits 3 on an output mismatch, 4 when the generated code fails.\n"
     "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
 
 static const char *usage_compile =
@@ -63,7 +64,9 @@ static const char *usage_verify =
     "  --junit FILE.xml   JUnit XML report (one test case per data set and output)\n"
     "  --json FILE.json   JSON report\n"
     "  --keep             keep the build directory and print its path\n"
-    "Exit status: 0 all outputs match, 1 mismatch or the model cannot be compiled, 2 usage.\n";
+    "Exit status: 0 all outputs match; 1 the model cannot be compiled (unsupported or\n"
+    "invalid) or a data set cannot be read; 2 usage error; 3 an output differs; 4 the\n"
+    "generated code failed to build or run (a kiln bug).\n";
 
 static const char *usage_run =
     "usage: kiln run MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...]\n"
@@ -74,10 +77,11 @@ static const char *usage_run =
     "float64 inputs are converted to float32 when the model expects float32.\n";
 
 static const char *usage_inspect =
-    "usage: kiln inspect MODEL.onnx [--json] [--shape NAME=DIMS]\n"
+    "usage: kiln inspect MODEL.onnx [--json] [--ops] [--shape NAME=DIMS]\n"
     "\n"
     "Prints the compiled graph as a table: node, op, output shape, params, MACs, and totals\n"
-    "(arena, weights, MACs). --json prints the same as JSON.\n";
+    "(arena, weights, MACs). --json prints the same as JSON. --ops prints only the op types\n"
+    "the file's graph uses, on one line, without compiling (works for unsupported models).\n";
 
 static const char *usage_bench =
     "usage: kiln bench MODEL.onnx [--target host] [--instructions] [--json]\n"
@@ -202,6 +206,8 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             } else {
                 o->json = 1;
             }
+        } else if (!strcmp(a, "--ops") && !strcmp(cmd, "inspect")) {
+            o->list_ops = 1;
         } else if (!strcmp(a, "--instructions")) {
             o->instructions = 1;
         } else if (!strcmp(a, "--force")) {

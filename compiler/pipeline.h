@@ -33,6 +33,7 @@ typedef struct Options {
     double rtol, atol;
     const char *junit, *json_path;
     int json;
+    int list_ops;   /* inspect --ops */
     int instructions;
     int keep;
 } Options;

@@ -224,6 +224,15 @@ static int write_json(const char *path, const char *model, const Check *c, int n
     return rc;
 }
 
+/* Exit status of kiln verify, so scripts (the conformance runner) can tell outcomes apart.
+ * 2 stays the usage error of every command. */
+enum {
+    VERIFY_PASS = 0,        /* every output of every data set matches */
+    VERIFY_ERROR = 1,       /* the model cannot be compiled (unsupported or invalid), or bad data */
+    VERIFY_MISMATCH = 3,    /* the generated code ran, and an output differs */
+    VERIFY_RUN_FAILED = 4,  /* the generated code did not build or run: a kiln bug */
+};
+
 int cmd_verify(Options *o)
 {
     Diag d = {0};
@@ -233,15 +242,15 @@ int cmd_verify(Options *o)
     }
     Graph *g = command_compile(o, &d);
     if (!g)
-        return 1;
+        return VERIFY_ERROR;
     char dir[PATH_MAX], exe[PATH_MAX];
-    if (command_build(g, o, "io", "-O2", dir, sizeof dir, exe,
-                      sizeof exe, &d)) {
+    int build_rc = command_build(g, o, "io", "-O2", dir, sizeof dir, exe, sizeof exe, &d);
+    if (build_rc) {
         ir_graph_free(g);
-        return 1;
+        return build_rc == -2 ? VERIFY_RUN_FAILED : VERIFY_ERROR;
     }
     Check *checks = arena_array(g->arena, (size_t)(o->n_data * g->n_outputs) + 1, sizeof(Check));
-    int n_checks = 0, failed = 0;
+    int n_checks = 0, failed = 0, bad_data = 0, run_failed = 0, report_failed = 0;
     printf("kiln verify %s (rtol %g, atol %g)\n", o->model, o->rtol, o->atol);
     for (int k = 0; k < o->n_data; k++) {
         Tensor *ins = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor));
@@ -251,14 +260,16 @@ int cmd_verify(Options *o)
         for (int i = 0; i < g->n_inputs; i++)
             in_ptrs[i] = &ins[i];
         Diag dd = {.file = o->data[k]};
-        int rc = load_dataset(g, o->data[k], "input", g->n_inputs, ins, &dd) ||
-                 load_dataset(g, o->data[k], "output", g->n_outputs, exp, &dd) ||
-                 run_driver(g, dir, exe, 1, in_ptrs, got, &dd);
+        int load_rc = load_dataset(g, o->data[k], "input", g->n_inputs, ins, &dd) ||
+                      load_dataset(g, o->data[k], "output", g->n_outputs, exp, &dd);
+        int run_rc = !load_rc && run_driver(g, dir, exe, 1, in_ptrs, got, &dd);
+        bad_data += load_rc;
+        run_failed += run_rc;
         for (int i = 0; i < g->n_outputs; i++) {
             Check *c = &checks[n_checks++];
             c->dataset = o->data[k];
             c->output = g->outputs[i]->name;
-            if (rc)
+            if (load_rc || run_rc)
                 c->error = "could not run (see the error above)";
             else
                 compare(&got[i], &exp[i], o->rtol, o->atol, c);
@@ -268,11 +279,15 @@ int cmd_verify(Options *o)
     }
     printf("%s: %d of %d outputs match\n", failed ? "FAIL" : "PASS", n_checks - failed, n_checks);
     if (o->junit && write_junit(o->junit, o->model, checks, n_checks, &d))
-        failed++;
+        report_failed++;
     if (o->json_path && write_json(o->json_path, o->model, checks, n_checks, &d))
-        failed++;
+        report_failed++;
     ir_graph_free(g);
-    return failed ? 1 : 0;
+    if (run_failed)
+        return VERIFY_RUN_FAILED;
+    if (bad_data || report_failed)
+        return VERIFY_ERROR;
+    return failed ? VERIFY_MISMATCH : VERIFY_PASS;
 }
 
 /* ---- run ------------------------------------------------------------------------------- */

@@ -18,6 +18,10 @@ int fe_parse_shape_override(const char *arg, ShapeOverride *out, Diag *d);
  * Returns NULL on error (the diagnostic names the file, node, op and reason). */
 Graph *fe_load_onnx(const char *path, const ShapeOverride *shapes, int n_shapes, Diag *d);
 
+/* Appends the op types of the model's graph to out, space-separated, each once, in order
+ * of first use ("domain.Op" outside the default domain). Nothing else is checked. */
+int fe_model_ops(const char *path, Buf *out, Diag *d);
+
 /* Reads one ONNX TensorProto file (input_K.pb / output_K.pb) into t (name, dtype, shape,
  * data allocated in arena a). */
 int fe_read_tensor_pb(const char *path, Arena *a, Tensor *t, Diag *d);

@@ -68,7 +68,7 @@ grep -q '"ok":[[:space:]]*true' "$tmp/v.json" && pass=$((pass + 1)) || { fail=$(
 mkdir -p "$tmp/wrong" && cp examples/digits/test_data_set_0/input_0.pb "$tmp/wrong/" &&
     cp tests/golden/mlp/test_data_set_0/output_0.pb "$tmp/wrong/output_0.pb"
 t verify-wrong-shape 1 "$KILN" verify $M --data "$tmp/wrong"
-t verify-tight 1 "$KILN" verify $M --data examples/digits/test_data_set_0 --rtol 0 --atol 0 --junit "$tmp/j2.xml"
+t verify-tight 3 "$KILN" verify $M --data examples/digits/test_data_set_0 --rtol 0 --atol 0 --junit "$tmp/j2.xml"
 has verify-tight "first at index"
 grep -q '<failure' "$tmp/j2.xml" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli/junit-failure"; }
 
@@ -80,6 +80,10 @@ t run-arity 2 "$KILN" run $M --input examples/digits/sample.npy
 # inspect and bench
 t inspect 0 "$KILN" inspect $M && has inspect "Gemm"
 t inspect-json 0 "$KILN" inspect $M --json && has inspect-json '"totals"'
+# --ops reads the op types even of a model kiln cannot compile
+t inspect-ops 0 "$KILN" inspect tests/malformed/unknown_ops.onnx --ops && has inspect-ops "FooBar Relu Baz"
+t verify-unsupported 1 "$KILN" verify tests/malformed/unknown_ops.onnx --data examples/digits/test_data_set_0 &&
+    has verify-unsupported "FooBar"
 t bench 0 "$KILN" bench $M --json && has bench '"latency_ns_median"'
 if command -v valgrind >/dev/null && [ -z "$KILN_SANITIZE" ]; then   # valgrind cannot run ASan binaries
     t bench-instr 0 "$KILN" bench $M --instructions --json && has bench-instr '"instructions_per_inference"'
