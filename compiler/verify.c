@@ -107,16 +107,18 @@ static void compare(const Tensor *actual, const Tensor *expected, double rtol, d
     c->ok = c->n_bad == 0;
 }
 
-/* Finds DIR/input_K.pb for each model input: by position, checking name or shape. */
+/* Loads DIR/PREFIX_K.pb for each model input (K = its declared position, so inputs
+ * compiled as constants are skipped) or output, checking type and size. */
 static int load_dataset(const Graph *g, const char *dir, const char *prefix, int count,
                         Tensor *out, Diag *d)
 {
+    int is_input = !strcmp(prefix, "input");
     for (int i = 0; i < count; i++) {
+        const Tensor *want = is_input ? g->inputs[i] : g->outputs[i];
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s_%d.pb", dir, prefix, i);
+        snprintf(path, sizeof path, "%s/%s_%d.pb", dir, prefix, is_input ? want->decl_index : i);
         if (fe_read_tensor_pb(path, g->arena, &out[i], d))
             return -1;
-        const Tensor *want = !strcmp(prefix, "input") ? g->inputs[i] : g->outputs[i];
         if (out[i].dtype != want->dtype || ir_numel(&out[i]) != ir_numel(want)) {
             char s1[128], s2[128];
             diag_error(d, "'%s' holds %s %s, but the model's %s %d ('%s') is %s %s", path,
@@ -126,6 +128,51 @@ static int load_dataset(const Graph *g, const char *dir, const char *prefix, int
         }
     }
     return 0;
+}
+
+/* Inputs verify compiles as constants, taken from each data set. */
+typedef struct {
+    int first;                 /* o->consts[first..] were added by verify */
+    int index[MAX_DATA];       /* their declared input positions */
+    Arena *arena;              /* their names and paths */
+} AutoConsts;
+
+static int has_const(const Options *o, const char *name)
+{
+    for (int i = 0; i < o->n_consts; i++)
+        if (!strcmp(o->consts[i].name, name))
+            return 1;
+    return 0;
+}
+
+/* Compiles for the data set in dir. When the compile fails because graph inputs decide
+ * shapes, the ones the data set provides become constants (announced) and it retries;
+ * any other failure is reported by a final, non-quiet compile. */
+static Graph *verify_compile(Options *o, const char *dir, AutoConsts *ac, Diag *d)
+{
+    for (int i = ac->first; i < o->n_consts; i++)
+        o->consts[i].path = arena_printf(ac->arena, "%s/input_%d.pb", dir, ac->index[i]);
+    for (;;) {
+        ConstNeeds needs = {0};
+        Diag probe = {.quiet = 1};
+        o->const_needs = &needs;
+        Graph *g = command_compile(o, &probe);
+        o->const_needs = NULL;
+        if (g)
+            return g;
+        int added = 0;
+        for (int i = 0; i < needs.count && o->n_consts < MAX_DATA; i++) {
+            char *path = arena_printf(ac->arena, "%s/input_%d.pb", dir, needs.index[i]);
+            if (has_const(o, needs.names[i]) || !path_exists(path))
+                continue;
+            ac->index[o->n_consts] = needs.index[i];
+            o->consts[o->n_consts++] = (ConstInput){arena_strdup(ac->arena, needs.names[i]), path};
+            printf("  input '%s' used as a constant (%s)\n", needs.names[i], needs.why[i]);
+            added = 1;
+        }
+        if (!added)
+            return command_compile(o, d);
+    }
 }
 
 static void print_check(const Check *c)
@@ -224,6 +271,35 @@ static int write_json(const char *path, const char *model, const Check *c, int n
     return rc;
 }
 
+/* Runs the model on one data set and appends one check per output. */
+static int verify_dataset(const Graph *g, const char *data, const char *dir, const char *exe,
+                          const Options *o, Arena *keep, Check *checks, int *n_checks)
+{
+    Tensor *ins = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor));
+    Tensor *exp = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
+    Tensor *got = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
+    Tensor **in_ptrs = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor *));
+    for (int i = 0; i < g->n_inputs; i++)
+        in_ptrs[i] = &ins[i];
+    Diag dd = {.file = data};
+    int rc = load_dataset(g, data, "input", g->n_inputs, ins, &dd) ||
+             load_dataset(g, data, "output", g->n_outputs, exp, &dd) ||
+             run_driver(g, dir, exe, 1, in_ptrs, got, &dd);
+    int failed = 0;
+    for (int i = 0; i < g->n_outputs; i++) {
+        Check *c = &checks[(*n_checks)++];
+        c->dataset = data;
+        c->output = arena_strdup(keep, g->outputs[i]->name);   /* outlives g */
+        if (rc)
+            c->error = "could not run (see the error above)";
+        else
+            compare(&got[i], &exp[i], o->rtol, o->atol, c);
+        failed += !c->ok;
+        print_check(c);
+    }
+    return failed;
+}
+
 int cmd_verify(Options *o)
 {
     Diag d = {0};
@@ -231,40 +307,35 @@ int cmd_verify(Options *o)
         fprintf(stderr, "kiln verify: at least one --data DIR is needed (see 'kiln verify --help')\n");
         return 2;
     }
-    Graph *g = command_compile(o, &d);
-    if (!g)
-        return 1;
-    char dir[PATH_MAX], exe[PATH_MAX];
-    if (command_build(g, o, "io", "-O2", dir, sizeof dir, exe,
-                      sizeof exe, &d)) {
-        ir_graph_free(g);
+    AutoConsts ac = {.first = o->n_consts, .arena = arena_new()};
+    printf("kiln verify %s (rtol %g, atol %g)\n", o->model, o->rtol, o->atol);
+    Graph *g = verify_compile(o, o->data[0], &ac, &d);
+    if (!g) {
+        arena_free(ac.arena);
         return 1;
     }
-    Check *checks = arena_array(g->arena, (size_t)(o->n_data * g->n_outputs) + 1, sizeof(Check));
+    Check *checks = arena_array(ac.arena, (size_t)(o->n_data * g->n_outputs) + 1, sizeof(Check));
     int n_checks = 0, failed = 0;
-    printf("kiln verify %s (rtol %g, atol %g)\n", o->model, o->rtol, o->atol);
-    for (int k = 0; k < o->n_data; k++) {
-        Tensor *ins = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor));
-        Tensor *exp = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
-        Tensor *got = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
-        Tensor **in_ptrs = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor *));
-        for (int i = 0; i < g->n_inputs; i++)
-            in_ptrs[i] = &ins[i];
-        Diag dd = {.file = o->data[k]};
-        int rc = load_dataset(g, o->data[k], "input", g->n_inputs, ins, &dd) ||
-                 load_dataset(g, o->data[k], "output", g->n_outputs, exp, &dd) ||
-                 run_driver(g, dir, exe, 1, in_ptrs, got, &dd);
-        for (int i = 0; i < g->n_outputs; i++) {
-            Check *c = &checks[n_checks++];
-            c->dataset = o->data[k];
-            c->output = g->outputs[i]->name;
-            if (rc)
-                c->error = "could not run (see the error above)";
-            else
-                compare(&got[i], &exp[i], o->rtol, o->atol, c);
-            failed += !c->ok;
-            print_check(c);
+    char dir[PATH_MAX], exe[PATH_MAX];
+    for (int k = 0; k < o->n_data && g; k++) {
+        /* constants from the data set: each data set gets its own compile */
+        int rebuild = k == 0 || o->n_consts > ac.first;
+        if (k > 0 && rebuild) {
+            ir_graph_free(g);
+            g = verify_compile(o, o->data[k], &ac, &d);
+            if (!g)
+                break;
         }
+        if (rebuild && command_build(g, o, "io", "-O2", dir, sizeof dir, exe, sizeof exe, &d)) {
+            ir_graph_free(g);
+            arena_free(ac.arena);
+            return 1;
+        }
+        failed += verify_dataset(g, o->data[k], dir, exe, o, ac.arena, checks, &n_checks);
+    }
+    if (!g) {
+        arena_free(ac.arena);
+        return 1;
     }
     printf("%s: %d of %d outputs match\n", failed ? "FAIL" : "PASS", n_checks - failed, n_checks);
     if (o->junit && write_junit(o->junit, o->model, checks, n_checks, &d))
@@ -272,6 +343,7 @@ int cmd_verify(Options *o)
     if (o->json_path && write_json(o->json_path, o->model, checks, n_checks, &d))
         failed++;
     ir_graph_free(g);
+    arena_free(ac.arena);
     return failed ? 1 : 0;
 }
 
