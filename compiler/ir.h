@@ -38,6 +38,8 @@ typedef struct Tensor {
     void *data;                  /* constant value, or NULL */
     Node *producer;              /* NULL for graph inputs and constants */
     int is_input, is_output;
+    int decl_index;              /* position among the model's declared inputs (input_K.pb) */
+    const char *needs_const;     /* graph input needed at compile time: why (see --const) */
     struct Tensor *alias_of;     /* storage shared with this tensor (views) */
     struct Tensor *output_home;  /* graph output whose buffer holds this tensor, if any */
     int64_t offset;              /* arena offset after planning, -1 if none */

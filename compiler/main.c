@@ -18,14 +18,17 @@ static const char *usage_main =
     "  kiln --help | kiln COMMAND --help | kiln --version\n"
     "\n"
     "Every command also takes --shape NAME=1x3x96x96 (fix a symbolic input dimension),\n"
-    "--dump-after PASS (print the IR after a pass) and --quiet.\n"
+    "--const NAME=FILE.pb|.npy (fix an input's value at compile time; needed for inputs\n"
+    "that decide a shape, e.g. Reshape's shape), --dump-after PASS (print the IR after a\n"
+    "pass) and --quiet.\n"
     "Exit status: 0 success, 1 error (message on stderr), 2 usage error;\n"
     "kiln verify also exits 3 on an output mismatch, 4 when the generated code fails.\n"
     "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
 
 static const char *usage_compile =
     "usage: kiln compile MODEL.onnx [-o DIR] [--name NAME] [--target NAME|FILE.yaml]\n"
-    "                    [--report FILE.json] [--shape NAME=DIMS] [--force] [--dump-after PASS]\n"
+    "                    [--report FILE.json] [--shape NAME=DIMS] [--const NAME=FILE]\n"
+    "                    [--force] [--dump-after PASS]\n"
     "\n"
     "Compiles MODEL.onnx to standalone C99 and prints a summary (ops, params, MACs, arena\n"
     "bytes, weight bytes, code estimate). Writes into DIR (default: NAME_kiln):\n"
@@ -43,6 +46,11 @@ static const char *usage_compile =
     "  --target T           'host' (default) or a target YAML file; see docs/targets.md\n"
     "  --report FILE.json   arena_bytes, weights_bytes, macs, ops, nodes, tensors (offsets)\n"
     "  --shape NAME=DIMS    static shape for an input with symbolic dims, e.g. input=1x3x96x96\n"
+    "  --const NAME=FILE    the value of input NAME (ONNX TensorProto .pb or NumPy .npy) is\n"
+    "                       fixed at compile time; the generated function no longer takes it.\n"
+    "                       Inputs that decide a shape (Reshape shape, Slice starts/ends,\n"
+    "                       Pad pads, Resize scales/sizes, Expand/Tile/Range, Squeeze axes...)\n"
+    "                       need it\n"
     "  --force              replace DIR even if it was not written by kiln\n"
     "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, fold-bn, fuse-act,\n"
     "                       dce2, layout, views, plan)\n";
@@ -50,6 +58,7 @@ static const char *usage_compile =
 static const char *usage_verify =
     "usage: kiln verify MODEL.onnx --data DIR [--data DIR ...] [--rtol R] [--atol A]\n"
     "                   [--junit FILE.xml] [--json FILE.json] [--target host] [--keep]\n"
+    "                   [--const NAME=FILE]\n"
     "\n"
     "Compiles the model to a temporary directory, builds it with a test driver using the\n"
     "host compiler ($CC, default cc; flags -O2 -std=c99 -ffp-contract=off, extra ones in\n"
@@ -64,20 +73,26 @@ static const char *usage_verify =
     "  --junit FILE.xml   JUnit XML report (one test case per data set and output)\n"
     "  --json FILE.json   JSON report\n"
     "  --keep             keep the build directory and print its path\n"
+    "  --const NAME=FILE  fix input NAME at compile time (see 'kiln compile --help')\n"
+    "An input that decides a shape (e.g. Reshape's shape) and that the data set provides is\n"
+    "compiled as a constant from DIR/input_K.pb, and verify says so (one compile per data\n"
+    "set then). All outputs are still compared.\n"
     "Exit status: 0 all outputs match; 1 the model cannot be compiled (unsupported or\n"
     "invalid) or a data set cannot be read; 2 usage error; 3 an output differs; 4 the\n"
     "generated code failed to build or run (a kiln bug).\n";
 
 static const char *usage_run =
     "usage: kiln run MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...]\n"
+    "                [--const NAME=FILE]\n"
     "\n"
     "Compiles the model, builds the generated code on the host and runs it on every sample\n"
     "of the inputs (NumPy .npy, samples stacked on axis 0, one --input per model input in\n"
     "order), writing one .npy per model output with the samples on axis 0.\n"
-    "float64 inputs are converted to float32 when the model expects float32.\n";
+    "float64 inputs are converted to float32 when the model expects float32.\n"
+    "Inputs given with --const NAME=FILE are fixed at compile time and take no --input.\n";
 
 static const char *usage_inspect =
-    "usage: kiln inspect MODEL.onnx [--json] [--ops] [--shape NAME=DIMS]\n"
+    "usage: kiln inspect MODEL.onnx [--json] [--ops] [--shape NAME=DIMS] [--const NAME=FILE]\n"
     "\n"
     "Prints the compiled graph as a table: node, op, output shape, params, MACs, and totals\n"
     "(arena, weights, MACs). --json prints the same as JSON. --ops prints only the op types\n"
@@ -148,6 +163,20 @@ static char **split_equals(int *argc, char **argv)
     return out;
 }
 
+/* --const NAME=FILE, split in place (argv strings are writable); the name may itself
+ * contain '=' (the file is after the last one). */
+static int parse_const(const char *cmd, char *v, Options *o)
+{
+    char *eq = strrchr(v, '=');
+    if (!eq || eq == v || !eq[1])
+        return usage_error(cmd, "--const expects NAME=FILE.pb (or .npy), got '%s'", v), -1;
+    if (o->n_consts == MAX_DATA)
+        return usage_error(cmd, "too many --const options%s", ""), -1;
+    *eq = 0;
+    o->consts[o->n_consts++] = (ConstInput){v, eq + 1};
+    return 0;
+}
+
 /* Parses the options every command shares; returns -1 after printing a usage error. */
 static int parse_split_options(const char *cmd, int argc, char **argv, Options *o)
 {
@@ -181,6 +210,12 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             if (o->n_shapes == MAX_SHAPES)
                 return usage_error(cmd, "too many --shape options%s", ""), -1;
             if (fe_parse_shape_override(v, &o->shapes[o->n_shapes++], &d))
+                return -1;
+        } else if (!strcmp(a, "--const")) {
+            char *v = VALUE();
+            if (!v)
+                return -1;
+            if (parse_const(cmd, v, o))
                 return -1;
         } else if (!strcmp(a, "--data") || !strcmp(a, "--input") || !strcmp(a, "--output")) {
             const char *v = VALUE();

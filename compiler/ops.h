@@ -49,7 +49,11 @@ kiln_gemm_params *op_gemm_params(Node *n);
 int op_check_unused_attrs(Node *n, Diag *d);
 
 /* Helpers for op files. */
+/* Fails unless the input is constant; when it comes from graph inputs, the error names
+ * them and suggests --const, and marks them (Tensor.needs_const) for kiln verify. */
 int op_require_const(Node *n, int input, Diag *d);
+/* The same for an input that decides an output shape (Reshape's shape, Slice's starts...). */
+int op_require_shape_input(Node *n, int input, Diag *d);
 int op_require_float(Node *n, int input, Diag *d);
 int op_allocate_outputs(Graph *g, Node *n);
 /* Numpy broadcasting of two shapes into out (rank/dims); -1 with an error if incompatible. */

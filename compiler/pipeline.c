@@ -63,7 +63,18 @@ Graph *pipeline_compile(const Options *o, Diag *d)
 {
     if (check_dump_name(o, d))
         return NULL;
-    Graph *g = fe_load_onnx(o->model, o->shapes, o->n_shapes, d);
+    Arena *tmp = arena_new();
+    Tensor *vals;
+    ShapeOverride *shapes;
+    int n_shapes;
+    Graph *g = NULL;
+    if (consts_load(o, tmp, &vals, &shapes, &n_shapes, d) == 0)
+        g = fe_load_onnx(o->model, shapes, n_shapes, d);
+    if (g && consts_apply(g, o, vals, d)) {
+        ir_graph_free(g);
+        g = NULL;
+    }
+    arena_free(tmp);
     if (!g)
         return NULL;
     char stem[256], ident[256];
@@ -71,6 +82,8 @@ Graph *pipeline_compile(const Options *o, Diag *d)
     str_to_c_ident(o->name ? o->name : stem, ident, sizeof ident);
     g->name = arena_strdup(g->arena, ident);
     if (run_passes(g, o, d)) {
+        if (o->const_needs)
+            consts_collect_needs(g, o->const_needs);
         ir_graph_free(g);
         return NULL;
     }
@@ -88,6 +101,11 @@ void pipeline_options_text(const Options *o, char *out, size_t size)
         for (int k = 0; k < o->shapes[i].rank && n < (int)size; k++)
             n += snprintf(out + n, size - (size_t)n, k ? "x%lld" : "%lld",
                           (long long)o->shapes[i].dims[k]);
+    }
+    for (int i = 0; i < o->n_consts && n < (int)size; i++) {
+        const char *file = strrchr(o->consts[i].path, '/');
+        n += snprintf(out + n, size - (size_t)n, ", --const %s=%s", o->consts[i].name,
+                      file ? file + 1 : o->consts[i].path);
     }
     if (o->target && n < (int)size)
         snprintf(out + n, size - (size_t)n, ", --target %s", o->target);

@@ -11,6 +11,19 @@
 #define MAX_SHAPES 16
 #define MAX_DATA 64
 
+/* --const NAME=FILE: a graph input whose value is fixed at compile time. */
+typedef struct {
+    const char *name, *path;
+} ConstInput;
+
+/* Graph inputs a failed compile needed as constants (they decide a shape). */
+typedef struct {
+    int count;
+    char names[MAX_DATA][256];
+    int index[MAX_DATA];     /* declared input position, for DIR/input_K.pb */
+    const char *why[MAX_DATA];
+} ConstNeeds;
+
 typedef struct Options {
     const char *model;
     const char *out_dir;
@@ -21,6 +34,9 @@ typedef struct Options {
     const char *dump_after;
     ShapeOverride shapes[MAX_SHAPES];
     int n_shapes;
+    ConstInput consts[MAX_DATA];
+    int n_consts;
+    ConstNeeds *const_needs;  /* if set, filled when a compile fails for want of constants */
     int force;
     int quiet;
     /* verify / run / bench */
@@ -37,6 +53,14 @@ typedef struct Options {
     int instructions;
     int keep;
 } Options;
+
+/* --const: loads the values, extends the shape overrides with their shapes (so symbolic
+ * input dims need no --shape), and after loading turns the inputs into constants. */
+int consts_load(const Options *o, Arena *a, Tensor **vals, ShapeOverride **shapes,
+                int *n_shapes, Diag *d);
+int consts_apply(Graph *g, const Options *o, const Tensor *vals, Diag *d);
+/* Copies the graph inputs marked needs_const into needs. */
+void consts_collect_needs(const Graph *g, ConstNeeds *needs);
 
 /* Loads the model and runs every pass; NULL on error. */
 Graph *pipeline_compile(const Options *o, Diag *d);

@@ -107,16 +107,18 @@ static void compare(const Tensor *actual, const Tensor *expected, double rtol, d
     c->ok = c->n_bad == 0;
 }
 
-/* Finds DIR/input_K.pb for each model input: by position, checking name or shape. */
+/* Loads DIR/PREFIX_K.pb for each model input (K = its declared position, so inputs
+ * compiled as constants are skipped) or output, checking type and size. */
 static int load_dataset(const Graph *g, const char *dir, const char *prefix, int count,
                         Tensor *out, Diag *d)
 {
+    int is_input = !strcmp(prefix, "input");
     for (int i = 0; i < count; i++) {
+        const Tensor *want = is_input ? g->inputs[i] : g->outputs[i];
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s_%d.pb", dir, prefix, i);
+        snprintf(path, sizeof path, "%s/%s_%d.pb", dir, prefix, is_input ? want->decl_index : i);
         if (fe_read_tensor_pb(path, g->arena, &out[i], d))
             return -1;
-        const Tensor *want = !strcmp(prefix, "input") ? g->inputs[i] : g->outputs[i];
         if (out[i].dtype != want->dtype || ir_numel(&out[i]) != ir_numel(want)) {
             char s1[128], s2[128];
             diag_error(d, "'%s' holds %s %s, but the model's %s %d ('%s') is %s %s", path,
@@ -126,6 +128,51 @@ static int load_dataset(const Graph *g, const char *dir, const char *prefix, int
         }
     }
     return 0;
+}
+
+/* Inputs verify compiles as constants, taken from each data set. */
+typedef struct {
+    int first;                 /* o->consts[first..] were added by verify */
+    int index[MAX_DATA];       /* their declared input positions */
+    Arena *arena;              /* their names and paths */
+} AutoConsts;
+
+static int has_const(const Options *o, const char *name)
+{
+    for (int i = 0; i < o->n_consts; i++)
+        if (!strcmp(o->consts[i].name, name))
+            return 1;
+    return 0;
+}
+
+/* Compiles for the data set in dir. When the compile fails because graph inputs decide
+ * shapes, the ones the data set provides become constants (announced) and it retries;
+ * any other failure is reported by a final, non-quiet compile. */
+static Graph *verify_compile(Options *o, const char *dir, AutoConsts *ac, Diag *d)
+{
+    for (int i = ac->first; i < o->n_consts; i++)
+        o->consts[i].path = arena_printf(ac->arena, "%s/input_%d.pb", dir, ac->index[i]);
+    for (;;) {
+        ConstNeeds needs = {0};
+        Diag probe = {.quiet = 1};
+        o->const_needs = &needs;
+        Graph *g = command_compile(o, &probe);
+        o->const_needs = NULL;
+        if (g)
+            return g;
+        int added = 0;
+        for (int i = 0; i < needs.count && o->n_consts < MAX_DATA; i++) {
+            char *path = arena_printf(ac->arena, "%s/input_%d.pb", dir, needs.index[i]);
+            if (has_const(o, needs.names[i]) || !path_exists(path))
+                continue;
+            ac->index[o->n_consts] = needs.index[i];
+            o->consts[o->n_consts++] = (ConstInput){arena_strdup(ac->arena, needs.names[i]), path};
+            printf("  input '%s' used as a constant (%s)\n", needs.names[i], needs.why[i]);
+            added = 1;
+        }
+        if (!added)
+            return command_compile(o, d);
+    }
 }
 
 static void print_check(const Check *c)
@@ -233,6 +280,51 @@ enum {
     VERIFY_RUN_FAILED = 4,  /* the generated code did not build or run: a kiln bug */
 };
 
+typedef struct {
+    int failed;       /* outputs that did not match (or could not be checked) */
+    int bad_data;     /* data sets that could not be read or do not fit */
+    int run_failed;   /* runs of the generated code that failed */
+} VerifyTally;
+
+/* Runs the model on one data set and appends one check per output. */
+static void verify_dataset(const Graph *g, const char *data, const char *dir, const char *exe,
+                           const Options *o, Arena *keep, Check *checks, int *n_checks,
+                           VerifyTally *t)
+{
+    Tensor *ins = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor));
+    Tensor *exp = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
+    Tensor *got = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
+    Tensor **in_ptrs = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor *));
+    for (int i = 0; i < g->n_inputs; i++)
+        in_ptrs[i] = &ins[i];
+    Diag dd = {.file = data};
+    int load_rc = load_dataset(g, data, "input", g->n_inputs, ins, &dd) ||
+                  load_dataset(g, data, "output", g->n_outputs, exp, &dd);
+    int run_rc = !load_rc && run_driver(g, dir, exe, 1, in_ptrs, got, &dd);
+    t->bad_data += load_rc;
+    t->run_failed += run_rc;
+    for (int i = 0; i < g->n_outputs; i++) {
+        Check *c = &checks[(*n_checks)++];
+        c->dataset = data;
+        c->output = arena_strdup(keep, g->outputs[i]->name);   /* outlives g */
+        if (load_rc || run_rc)
+            c->error = "could not run (see the error above)";
+        else
+            compare(&got[i], &exp[i], o->rtol, o->atol, c);
+        t->failed += !c->ok;
+        print_check(c);
+    }
+}
+
+static int verify_status(const VerifyTally *t, int report_failed)
+{
+    if (t->run_failed)
+        return VERIFY_RUN_FAILED;
+    if (t->bad_data || report_failed)
+        return VERIFY_ERROR;
+    return t->failed ? VERIFY_MISMATCH : VERIFY_PASS;
+}
+
 int cmd_verify(Options *o)
 {
     Diag d = {0};
@@ -240,54 +332,48 @@ int cmd_verify(Options *o)
         fprintf(stderr, "kiln verify: at least one --data DIR is needed (see 'kiln verify --help')\n");
         return 2;
     }
-    Graph *g = command_compile(o, &d);
-    if (!g)
-        return VERIFY_ERROR;
-    char dir[PATH_MAX], exe[PATH_MAX];
-    int build_rc = command_build(g, o, "io", "-O2", dir, sizeof dir, exe, sizeof exe, &d);
-    if (build_rc) {
-        ir_graph_free(g);
-        return build_rc == -2 ? VERIFY_RUN_FAILED : VERIFY_ERROR;
-    }
-    Check *checks = arena_array(g->arena, (size_t)(o->n_data * g->n_outputs) + 1, sizeof(Check));
-    int n_checks = 0, failed = 0, bad_data = 0, run_failed = 0, report_failed = 0;
+    AutoConsts ac = {.first = o->n_consts, .arena = arena_new()};
     printf("kiln verify %s (rtol %g, atol %g)\n", o->model, o->rtol, o->atol);
-    for (int k = 0; k < o->n_data; k++) {
-        Tensor *ins = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor));
-        Tensor *exp = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
-        Tensor *got = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
-        Tensor **in_ptrs = arena_array(g->arena, (size_t)g->n_inputs + 1, sizeof(Tensor *));
-        for (int i = 0; i < g->n_inputs; i++)
-            in_ptrs[i] = &ins[i];
-        Diag dd = {.file = o->data[k]};
-        int load_rc = load_dataset(g, o->data[k], "input", g->n_inputs, ins, &dd) ||
-                      load_dataset(g, o->data[k], "output", g->n_outputs, exp, &dd);
-        int run_rc = !load_rc && run_driver(g, dir, exe, 1, in_ptrs, got, &dd);
-        bad_data += load_rc;
-        run_failed += run_rc;
-        for (int i = 0; i < g->n_outputs; i++) {
-            Check *c = &checks[n_checks++];
-            c->dataset = o->data[k];
-            c->output = g->outputs[i]->name;
-            if (load_rc || run_rc)
-                c->error = "could not run (see the error above)";
-            else
-                compare(&got[i], &exp[i], o->rtol, o->atol, c);
-            failed += !c->ok;
-            print_check(c);
-        }
+    Graph *g = verify_compile(o, o->data[0], &ac, &d);
+    if (!g) {
+        arena_free(ac.arena);
+        return VERIFY_ERROR;
     }
-    printf("%s: %d of %d outputs match\n", failed ? "FAIL" : "PASS", n_checks - failed, n_checks);
+    Check *checks = arena_array(ac.arena, (size_t)(o->n_data * g->n_outputs) + 1, sizeof(Check));
+    int n_checks = 0, report_failed = 0;
+    VerifyTally tally = {0};
+    char dir[PATH_MAX], exe[PATH_MAX];
+    for (int k = 0; k < o->n_data && g; k++) {
+        /* constants from the data set: each data set gets its own compile */
+        int rebuild = k == 0 || o->n_consts > ac.first;
+        if (k > 0 && rebuild) {
+            ir_graph_free(g);
+            g = verify_compile(o, o->data[k], &ac, &d);
+            if (!g)
+                break;
+        }
+        int build_rc = rebuild ? command_build(g, o, "io", "-O2", dir, sizeof dir, exe,
+                                               sizeof exe, &d) : 0;
+        if (build_rc) {
+            ir_graph_free(g);
+            arena_free(ac.arena);
+            return build_rc == -2 ? VERIFY_RUN_FAILED : VERIFY_ERROR;
+        }
+        verify_dataset(g, o->data[k], dir, exe, o, ac.arena, checks, &n_checks, &tally);
+    }
+    if (!g) {
+        arena_free(ac.arena);
+        return VERIFY_ERROR;
+    }
+    printf("%s: %d of %d outputs match\n", tally.failed ? "FAIL" : "PASS",
+           n_checks - tally.failed, n_checks);
     if (o->junit && write_junit(o->junit, o->model, checks, n_checks, &d))
         report_failed++;
     if (o->json_path && write_json(o->json_path, o->model, checks, n_checks, &d))
         report_failed++;
     ir_graph_free(g);
-    if (run_failed)
-        return VERIFY_RUN_FAILED;
-    if (bad_data || report_failed)
-        return VERIFY_ERROR;
-    return failed ? VERIFY_MISMATCH : VERIFY_PASS;
+    arena_free(ac.arena);
+    return verify_status(&tally, report_failed);
 }
 
 /* ---- run ------------------------------------------------------------------------------- */

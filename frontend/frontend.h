@@ -9,6 +9,7 @@ typedef struct {
     char name[256];
     int rank;
     int64_t dims[IR_MAX_RANK];
+    int from_const;     /* the shape of a --const value rather than a --shape option */
 } ShapeOverride;
 
 /* Parses "NAME=1x3x96x96" (the --shape option). Returns 0 or -1 with an error. */

@@ -174,6 +174,7 @@ static int load_inputs(Graph *g, const Onnx__GraphProto *gp, const ShapeOverride
         }
         t = ir_tensor_new(g, name);
         t->is_input = 1;
+        t->decl_index = g->n_inputs;
         const ShapeOverride *ov = find_override(shapes, n_shapes, name);
         const Onnx__TensorShapeProto *sp = tp->tensor_type->shape;
         if (ov) {
@@ -216,7 +217,8 @@ static int load_inputs(Graph *g, const Onnx__GraphProto *gp, const ShapeOverride
     for (int i = 0; i < n_shapes; i++) {
         Tensor *t = ir_tensor_find(g, shapes[i].name);
         if (!t || !t->is_input) {
-            diag_error(d, "--shape names '%s', which is not an input of the model", shapes[i].name);
+            diag_error(d, "%s names '%s', which is not an input of the model",
+                       shapes[i].from_const ? "--const" : "--shape", shapes[i].name);
             return -1;
         }
     }

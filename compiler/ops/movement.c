@@ -192,7 +192,7 @@ static int pad_infer(Graph *g, Node *n, Diag *d)
             count = ir_attr_ints(n, "paddings", pads, 2 * IR_MAX_RANK);
         value = ir_attr_float(n, "value", 0.0f);
     } else {
-        if (n->n_inputs < 2 || op_require_const(n, 1, d))
+        if (n->n_inputs < 2 || op_require_shape_input(n, 1, d))
             return -1;
         count = (int)ir_numel(n->inputs[1]);
         if (count > 2 * IR_MAX_RANK)

@@ -4,14 +4,53 @@
 
 #include <string.h>
 
+/* Marks the graph inputs that t is computed from as needing a compile-time value and
+ * lists them in names. Shape chains are short; depth bounds the walk on odd graphs. */
+static void mark_const_sources(Tensor *t, const char *why, Buf *names, int depth)
+{
+    if (!t || t->data || depth > 32)
+        return;
+    if (t->is_input) {
+        if (!t->needs_const)
+            buf_printf(names, "%s'%s'", names->len ? ", " : "", t->name);
+        t->needs_const = why;
+        return;
+    }
+    if (t->producer)
+        for (int i = 0; i < t->producer->n_inputs; i++)
+            mark_const_sources(t->producer->inputs[i], why, names, depth + 1);
+}
+
+static int require_known(Node *n, int input, const char *why, Diag *d)
+{
+    Tensor *t = input < n->n_inputs ? n->inputs[input] : NULL;
+    if (t && ir_is_const(t))
+        return 0;
+    Buf names = {0};
+    mark_const_sources(t, why, &names, 0);
+    if (t && t->is_input)
+        node_error(d, n, "input %d ('%s') %s, so kiln needs its value at compile time, but it "
+                   "is a graph input: give it with --const %s=FILE.pb (or .npy)", input, t->name,
+                   why, t->name);
+    else if (names.len)
+        node_error(d, n, "input %d ('%s') %s, so kiln needs its value at compile time; it is "
+                   "computed from graph input(s) %s: give them with --const NAME=FILE.pb (or "
+                   ".npy)", input, t->name, why, names.data);
+    else
+        node_error(d, n, "input %d ('%s') must be a constant (an initializer or computable at "
+                   "compile time)", input, t ? t->name : "");
+    buf_free(&names);
+    return -1;
+}
+
 int op_require_const(Node *n, int input, Diag *d)
 {
-    if (input < n->n_inputs && ir_is_const(n->inputs[input]))
-        return 0;
-    node_error(d, n, "input %d ('%s') must be a constant (an initializer or computable at "
-               "compile time)", input,
-               input < n->n_inputs && n->inputs[input] ? n->inputs[input]->name : "");
-    return -1;
+    return require_known(n, input, "is folded into the generated code", d);
+}
+
+int op_require_shape_input(Node *n, int input, Diag *d)
+{
+    return require_known(n, input, "decides a shape", d);
 }
 
 int op_require_float(Node *n, int input, Diag *d)

@@ -33,7 +33,7 @@ static int read_axes(Node *n, int64_t *axes, int *count, Diag *d)
         *count = ir_attr_ints(n, "axes", axes, IR_MAX_RANK);
     } else if (n->n_inputs > 1 && n->inputs[1]) {
         Tensor *t = n->inputs[1];
-        if (op_require_const(n, 1, d))
+        if (op_require_shape_input(n, 1, d))
             return -1;
         if (ir_numel(t) > IR_MAX_RANK) {
             node_error(d, n, "too many axes");
@@ -75,7 +75,7 @@ static int reshape_infer(Graph *g, Node *n, Diag *d)
         rank = ir_attr_ints(n, "shape", shape, IR_MAX_RANK);
     } else {
         Tensor *s = n->n_inputs > 1 ? n->inputs[1] : NULL;
-        if (!s || op_require_const(n, 1, d))
+        if (!s || op_require_shape_input(n, 1, d))
             return -1;
         if (s->rank != 1 || ir_numel(s) > IR_MAX_RANK) {
             node_error(d, n, "the shape input must be 1-D with at most %d elements", IR_MAX_RANK);
