@@ -196,6 +196,16 @@ typedef struct {
 /* Returns 0, or -1 when an index is out of [-axis_len, axis_len). */
 int kiln_gather(const kiln_gather_params *p, const void *x, const int64_t *indices, void *y);
 
+typedef struct {
+    int32_t elem_size;
+    int32_t batch, rows, cols;   /* x viewed as [batch][rows][cols] */
+    int32_t k;                   /* diagonal offset */
+    int32_t upper;               /* 1: keep j - i >= k; 0: keep j - i <= k */
+} kiln_trilu_params;
+
+/* Trilu: copies the kept triangle, zeroes the rest (all-zero bytes is 0 in every type). */
+void kiln_trilu(const kiln_trilu_params *p, const void *x, void *y);
+
 /* Plain copy of n bytes (memcpy without <string.h> in generated code). */
 void kiln_copy(void *dst, const void *src, size_t n);
 

@@ -35,7 +35,9 @@ int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode
     X(neg) X(abs) X(exp) X(log) X(sqrt) X(reciprocal) X(floor) X(ceil) X(erf) \
     X(softmax) X(max_pool) X(average_pool) X(global_average_pool) X(global_max_pool) \
     X(batch_normalization) X(flatten) X(reshape) X(squeeze) X(unsqueeze) X(identity) \
-    X(dropout) X(transpose) X(concat) X(pad) X(gather) X(shape) X(constant) X(cast)
+    X(dropout) X(transpose) X(concat) X(pad) X(gather) X(shape) X(constant) X(cast) \
+    X(slice) X(split) X(expand) X(tile) X(depth_to_space) X(space_to_depth) \
+    X(constant_of_shape) X(size) X(range) X(eye_like) X(trilu)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)
