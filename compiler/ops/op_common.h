@@ -35,7 +35,10 @@ int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode
     X(neg) X(abs) X(exp) X(log) X(sqrt) X(reciprocal) X(floor) X(ceil) X(erf) \
     X(softmax) X(max_pool) X(average_pool) X(global_average_pool) X(global_max_pool) \
     X(batch_normalization) X(flatten) X(reshape) X(squeeze) X(unsqueeze) X(identity) \
-    X(dropout) X(transpose) X(concat) X(pad) X(gather) X(shape) X(constant) X(cast)
+    X(dropout) X(transpose) X(concat) X(pad) X(gather) X(shape) X(constant) X(cast) \
+    X(lstm) X(gru) X(rnn) \
+    X(quantize_linear) X(dequantize_linear) X(dynamic_quantize_linear) X(matmul_integer) \
+    X(qlinear_matmul) X(conv_integer) X(qlinear_conv)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)
