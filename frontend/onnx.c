@@ -145,6 +145,16 @@ static const ShapeOverride *find_override(const ShapeOverride *s, int n, const c
     return NULL;
 }
 
+static const char *value_kind(const Onnx__TypeProto *tp)
+{
+    switch (tp ? tp->value_case : ONNX__TYPE_PROTO__VALUE__NOT_SET) {
+    case ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE: return "sequence-typed values; kiln handles tensors only";
+    case ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE: return "optional-typed values; kiln handles tensors only";
+    case ONNX__TYPE_PROTO__VALUE_MAP_TYPE: return "map-typed values; kiln handles tensors only";
+    default: return "the input declares no tensor type";
+    }
+}
+
 /* Graph inputs that are not initializers become the model's inputs; they need a
  * static shape (from the file or --shape). */
 static int load_inputs(Graph *g, const Onnx__GraphProto *gp, const ShapeOverride *shapes,
@@ -163,13 +173,17 @@ static int load_inputs(Graph *g, const Onnx__GraphProto *gp, const ShapeOverride
         }
         const Onnx__TypeProto *tp = vi->type;
         if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type) {
-            diag_error(d, "graph input '%s' is not a tensor", name);
+            diag_error(d, "graph input '%s' is not a tensor (not supported: %s)", name,
+                       value_kind(tp));
             return -1;
         }
         DType dt = fe_dtype_from_onnx(tp->tensor_type->elem_type);
         if (dt == DT_UNDEF) {
-            diag_error(d, "graph input '%s' has unsupported element type %s", name,
-                       fe_onnx_type_name(tp->tensor_type->elem_type));
+            diag_error(d, "graph input '%s' has unsupported element type %s%s", name,
+                       fe_onnx_type_name(tp->tensor_type->elem_type),
+                       tp->tensor_type->elem_type == ONNX__TENSOR_PROTO__DATA_TYPE__STRING
+                           ? " (not supported: string tensors; kiln generates numeric code only)"
+                           : "");
             return -1;
         }
         t = ir_tensor_new(g, name);
@@ -238,13 +252,17 @@ static int load_node(Graph *g, const Onnx__NodeProto *np, size_t index, const ch
     Node *n = ir_node_new(g, np->name, op_type, (int)np->n_input, (int)np->n_output);
     n->index = (int)index;
     if (!is_default_domain(np->domain)) {
-        buf_printf(unsupported, "%s  node '%s' (#%zu): %s.%s (domain '%s' is not supported)",
-                   unsupported->len ? "\n" : "", n->name, index, np->domain, op_type, np->domain);
+        const char *why = fe_unsupported_domain_reason(np->domain);
+        buf_printf(unsupported, "%s  node '%s' (#%zu): %s.%s (domain '%s' is not supported%s%s)",
+                   unsupported->len ? "\n" : "", n->name, index, np->domain, op_type, np->domain,
+                   why ? ": " : "", why ? why : "");
     } else {
         n->op = op_find(op_type);
+        const char *why = n->op ? NULL : fe_unsupported_reason(op_type);
         if (!n->op)
-            buf_printf(unsupported, "%s  node '%s' (#%zu): %s", unsupported->len ? "\n" : "",
-                       n->name, index, op_type);
+            buf_printf(unsupported, "%s  node '%s' (#%zu): %s%s%s%s", unsupported->len ? "\n" : "",
+                       n->name, index, op_type, why ? " (not supported: " : "", why ? why : "",
+                       why ? ")" : "");
         else if (n->opset < n->op->min_opset || n->opset > n->op->max_opset)
             buf_printf(unsupported, "%s  node '%s' (#%zu): %s at opset %d (kiln supports opsets "
                        "%d-%d for it)", unsupported->len ? "\n" : "", n->name, index, op_type,
@@ -373,6 +391,14 @@ static int graph_opset(const Onnx__ModelProto *m, Diag *d)
     }
     if (m->n_opset_import == 0)
         return 1;   /* IR version 2 models carry no opset_import; opset 1 is implied */
+    for (size_t i = 0; i < m->n_opset_import; i++) {
+        const char *why = fe_unsupported_domain_reason(m->opset_import[i]->domain);
+        if (why) {
+            diag_error(d, "the model uses domain '%s' (not supported: %s)",
+                       m->opset_import[i]->domain, why);
+            return -1;
+        }
+    }
     diag_error(d, "the model imports no opset of the default ONNX domain");
     return -1;
 }

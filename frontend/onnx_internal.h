@@ -16,5 +16,9 @@ int fe_checked_numel(int rank, const int64_t *dims, const char *what, int64_t *o
  * where external data may live (NULL forbids external data). */
 int fe_tensor_from_proto(const Onnx__TensorProto *tp, const char *model_dir, Arena *a,
                          Tensor *t, Diag *d);
+/* Why kiln leaves op_type out on purpose ("training operator; ..."), or NULL. */
+const char *fe_unsupported_reason(const char *op_type);
+/* The same for a whole operator domain (e.g. ai.onnx.preview.training), or NULL. */
+const char *fe_unsupported_domain_reason(const char *domain);
 
 #endif

@@ -25,7 +25,7 @@ static int check_arity(Node *n, Diag *d)
             return -1;
         }
     }
-    if (!n->outputs[0]) {
+    if (!n->outputs[0] && op->min_outputs > 0) {
         node_error(d, n, "output 0 has no name");
         return -1;
     }

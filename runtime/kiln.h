@@ -246,4 +246,150 @@ static inline void kiln_range_inside(int32_t base, int32_t step, int32_t limit, 
 #define KILN_NO_LOOP_VECTORIZE
 #endif
 
+/* ---- Recurrent layers: LSTM, GRU, RNN (ONNX semantics) ------------------------- */
+typedef enum {
+    KILN_RNN_RELU = 0, KILN_RNN_TANH, KILN_RNN_SIGMOID,
+    KILN_RNN_AFFINE,           /* alpha * x + beta */
+    KILN_RNN_LEAKY_RELU,       /* x >= 0 ? x : alpha * x */
+    KILN_RNN_THRESHOLDED_RELU, /* x > alpha ? x : 0 */
+    KILN_RNN_SCALED_TANH,      /* alpha * tanh(beta * x) */
+    KILN_RNN_HARD_SIGMOID,     /* min(max(alpha * x + beta, 0), 1) */
+    KILN_RNN_ELU,              /* x >= 0 ? x : alpha * (exp(x) - 1) */
+    KILN_RNN_SOFTSIGN,         /* x / (1 + |x|) */
+    KILN_RNN_SOFTPLUS          /* log(1 + exp(x)) */
+} kiln_rnn_act_kind;
+
+typedef struct {
+    kiln_rnn_act_kind kind;
+    float alpha, beta;
+} kiln_rnn_act;
+
+#define KILN_RNN_MAX_ACTS 6   /* 3 per direction (LSTM f, g, h) */
+
+typedef struct {
+    int32_t seq_len, batch, input_size, hidden;
+    int32_t num_dirs;            /* 1, or 2 for bidirectional */
+    int32_t reverse;             /* with num_dirs 1: the sequence runs backwards */
+    int32_t layout;              /* 0: X [seq][batch][in]; 1: X [batch][seq][in] (opset 14) */
+    int32_t has_clip;
+    float clip;                  /* gate inputs (not the LSTM cell) clipped to [-clip, clip] */
+    int32_t input_forget;        /* LSTM: forget gate = 1 - input gate */
+    int32_t linear_before_reset; /* GRU */
+    kiln_rnn_act acts[KILN_RNN_MAX_ACTS];  /* per direction, in ONNX order */
+} kiln_rnn_params;
+
+/* Weights in ONNX layout: W [dirs][gates*hidden][in], R [dirs][gates*hidden][hidden],
+ * B [dirs][2*gates*hidden] (or NULL: zero), seq_lens [batch] (or NULL: all seq_len),
+ * h0/c0 like Y_h (or NULL: zero), P [dirs][3*hidden] (or NULL: no peepholes).
+ * Outputs Y, Y_h, Y_c may each be NULL. Y steps past a sequence's length are zero.
+ * Each returns 0, or -1 (outputs unspecified) when a sequence length is outside
+ * [1, seq_len]. */
+int kiln_lstm_f32(const kiln_rnn_params *p, const float *x, const float *w, const float *r,
+                  const float *b, const int32_t *seq_lens, const float *h0, const float *c0,
+                  const float *peep, float *y, float *y_h, float *y_c, float *scratch);
+size_t kiln_lstm_f32_scratch_size(const kiln_rnn_params *p);   /* in bytes */
+int kiln_gru_f32(const kiln_rnn_params *p, const float *x, const float *w, const float *r,
+                 const float *b, const int32_t *seq_lens, const float *h0, float *y,
+                 float *y_h, float *scratch);
+size_t kiln_gru_f32_scratch_size(const kiln_rnn_params *p);
+int kiln_rnn_f32(const kiln_rnn_params *p, const float *x, const float *w, const float *r,
+                 const float *b, const int32_t *seq_lens, const float *h0, float *y,
+                 float *y_h, float *scratch);
+size_t kiln_rnn_f32_scratch_size(const kiln_rnn_params *p);
+
+/* Helpers of the recurrent kernels (kiln_rnn_common_f32.c). */
+/* Clips to [-clip, clip] (when clip > 0) and applies act to n floats in place. */
+void kiln_rnn_act_f32(const kiln_rnn_act *act, float clip, float *x, int32_t n);
+/* Length of batch entry b's sequence, or -1 when seq_lens holds an invalid one. */
+int32_t kiln_rnn_length(const kiln_rnn_params *p, const int32_t *seq_lens, int32_t b);
+/* Element offsets of X[t][b], Y[t][dir][b] and Y_h[dir][b] for the params' layout. */
+size_t kiln_rnn_x_at(const kiln_rnn_params *p, int32_t t, int32_t b);
+size_t kiln_rnn_y_at(const kiln_rnn_params *p, int32_t t, int32_t dir, int32_t b);
+size_t kiln_rnn_h_at(const kiln_rnn_params *p, int32_t dir, int32_t b);
+/* acc[j] = sum_k v[k] * m[j*cols + k] + acc[j] for j < rows (v times m transposed). */
+void kiln_rnn_matvec_f32(const float *m, const float *v, int32_t rows, int32_t cols, float *acc);
+
+/* ---- ONNX quantized ops, reference semantics (float scales read at run time) ----- */
+typedef enum { KILN_QT_U8 = 0, KILN_QT_S8, KILN_QT_S32 } kiln_qtype;
+
+/* Element i of a u8/s8/s32 array as int32. */
+static inline int32_t kiln_q_load(const void *p, size_t i, int32_t type)
+{
+    return type == KILN_QT_U8 ? (int32_t)((const uint8_t *)p)[i]
+         : type == KILN_QT_S8 ? (int32_t)((const int8_t *)p)[i]
+         : ((const int32_t *)p)[i];
+}
+
+/* y[i] = saturate(round_half_to_even(v) + zp) for a u8/s8 type; NaN gives zp. */
+void kiln_q_store(void *y, size_t i, float v, int32_t zp, int32_t type);
+
+typedef struct {
+    int32_t outer, axis_len, inner;   /* x viewed as [outer][axis_len][inner] */
+    int32_t per_axis;                 /* scale/zero point have axis_len entries, else one */
+    int32_t type;                     /* quantized side: y of Quantize, x of Dequantize */
+} kiln_qlinear_params;
+
+/* y = saturate(round(x / scale) + zp); zp may be NULL (0). */
+void kiln_quantize_linear(const kiln_qlinear_params *p, const float *x, const float *scale,
+                          const void *zp, void *y);
+/* y = (x - zp) * scale; zp may be NULL (0). */
+void kiln_dequantize_linear(const kiln_qlinear_params *p, const void *x, const float *scale,
+                            const void *zp, float *y);
+/* DynamicQuantizeLinear to u8: scale and zero point from min/max of x (range holds 0);
+ * y_scale and y_zp may be NULL. */
+void kiln_dynamic_quantize_linear(int32_t n, const float *x, uint8_t *y, float *y_scale,
+                                  uint8_t *y_zp);
+
+typedef struct {
+    int32_t m, n, k;
+    int32_t batch_rank;               /* as kiln_matmul_params */
+    int32_t batch_dims[6];
+    int32_t a_batch_strides[6];
+    int32_t b_batch_strides[6];
+    int32_t a_type, b_type;           /* KILN_QT_U8 or KILN_QT_S8 */
+    int32_t a_zp_per_row, b_zp_per_col;  /* zero point per row of A / column of B, else one */
+} kiln_matmul_integer_params;
+
+/* y = (a - a_zp) x (b - b_zp) in int32; zero points may be NULL (0). */
+void kiln_matmul_integer(const kiln_matmul_integer_params *p, const void *a, const void *b,
+                         const void *a_zp, const void *b_zp, int32_t *y);
+
+typedef struct {
+    kiln_matmul_integer_params mm;
+    int32_t a_scale_per_row, b_scale_per_col;
+    int32_t y_type;
+} kiln_qlinear_matmul_params;
+
+/* y = saturate(round(acc * (a_scale * b_scale / y_scale)) + y_zp), acc from
+ * kiln_matmul_integer; scratch holds the int32 products. */
+void kiln_qlinear_matmul(const kiln_qlinear_matmul_params *p, const void *a,
+                         const float *a_scale, const void *a_zp, const void *b,
+                         const float *b_scale, const void *b_zp, const float *y_scale,
+                         const void *y_zp, void *y, int32_t *scratch);
+size_t kiln_qlinear_matmul_scratch_size(const kiln_qlinear_matmul_params *p);
+
+typedef struct {
+    kiln_conv2d_params g;             /* geometry (act unused) */
+    int32_t x_type, w_type;
+    int32_t w_zp_per_channel;         /* w zero point per output channel, else one */
+} kiln_conv_integer_params;
+
+/* y = conv(x - x_zp, w - w_zp) in int32; padding counts as x_zp (contributes 0). */
+void kiln_conv_integer(const kiln_conv_integer_params *p, const void *x, const void *w,
+                       const void *x_zp, const void *w_zp, int32_t *y);
+
+typedef struct {
+    kiln_conv_integer_params c;
+    int32_t w_scale_per_channel;
+    int32_t y_type;
+} kiln_qlinear_conv_params;
+
+/* y = saturate(round((acc + bias) * (x_scale * w_scale / y_scale)) + y_zp); bias (int32,
+ * per output channel) may be NULL; scratch holds the int32 accumulators. */
+void kiln_qlinear_conv(const kiln_qlinear_conv_params *p, const void *x, const float *x_scale,
+                       const void *x_zp, const void *w, const float *w_scale, const void *w_zp,
+                       const float *y_scale, const void *y_zp, const int32_t *bias, void *y,
+                       int32_t *scratch);
+size_t kiln_qlinear_conv_scratch_size(const kiln_qlinear_conv_params *p);
+
 #endif

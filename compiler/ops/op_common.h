@@ -37,7 +37,10 @@ int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode
     X(batch_normalization) X(flatten) X(reshape) X(squeeze) X(unsqueeze) X(identity) \
     X(dropout) X(transpose) X(concat) X(pad) X(gather) X(shape) X(constant) X(cast) \
     X(slice) X(split) X(expand) X(tile) X(depth_to_space) X(space_to_depth) \
-    X(constant_of_shape) X(size) X(range) X(eye_like) X(trilu)
+    X(constant_of_shape) X(size) X(range) X(eye_like) X(trilu) \
+    X(lstm) X(gru) X(rnn) \
+    X(quantize_linear) X(dequantize_linear) X(dynamic_quantize_linear) X(matmul_integer) \
+    X(qlinear_matmul) X(conv_integer) X(qlinear_conv)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)
