@@ -35,6 +35,12 @@ typedef struct Options {
     int json;
     int instructions;
     int keep;
+    /* --quantize int8 */
+    const char *quantize;     /* "int8" or NULL */
+    const char *calib[MAX_DATA];
+    int n_calib;
+    const char *calib_method;
+    double snr_min;           /* verify: minimum SNR in dB of int8 outputs (< 0: default) */
 } Options;
 
 /* Loads the model and runs every pass; NULL on error. */
