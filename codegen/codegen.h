@@ -41,6 +41,11 @@ int cg_write_model(Graph *g, const CgOptions *o, const char *dir, Diag *d);
 /* Estimated code size in bytes of the generated model (before a C compiler runs). */
 int64_t cg_code_estimate(const Graph *g);
 
+/* Quantized models: 1 if an input or output is int8, so NAME_run_f32 exists; the type
+ * a tensor has in NAME_run_f32 (f32 for int8 tensors). */
+int cg_has_f32_wrapper(const Graph *g);
+DType cg_f32_wrapper_dtype(const Tensor *t);
+
 /* Drivers used by verify/run/bench (never shipped with the model). */
 int cg_write_io_driver(const Graph *g, const char *path, Diag *d);
 int cg_write_bench_driver(const Graph *g, const char *path, Diag *d);

@@ -5,7 +5,7 @@
 
 static void emit_call(Buf *b, const Graph *g, const char *index)
 {
-    buf_printf(b, "%s_run(", g->name);
+    buf_printf(b, "%s_run%s(", g->name, cg_has_f32_wrapper(g) ? "_f32" : "");
     for (int i = 0; i < g->n_inputs; i++)
         buf_printf(b, "%sin%d + (size_t)%s * %lldu", i ? ", " : "", i, index,
                    (long long)ir_numel(g->inputs[i]));
@@ -23,14 +23,16 @@ static void emit_frees(Buf *b, const Graph *g)
         buf_printf(b, "    free(out%d);\n", i);
 }
 
+/* Quantized models run through NAME_run_f32, so the drivers read and write floats. */
 static void emit_buffers(Buf *b, const Graph *g, const char *count)
 {
     for (int i = 0; i < g->n_inputs; i++)
         buf_printf(b, "    %s *in%d = calloc((size_t)%s * %lldu + 1, sizeof *in%d);\n",
-                   dtype_c_type(g->inputs[i]->dtype), i, count, (long long)ir_numel(g->inputs[i]), i);
+                   dtype_c_type(cg_f32_wrapper_dtype(g->inputs[i])), i, count,
+                   (long long)ir_numel(g->inputs[i]), i);
     for (int i = 0; i < g->n_outputs; i++)
         buf_printf(b, "    %s *out%d = calloc((size_t)%s * %lldu + 1, sizeof *out%d);\n",
-                   dtype_c_type(g->outputs[i]->dtype), i, count,
+                   dtype_c_type(cg_f32_wrapper_dtype(g->outputs[i])), i, count,
                    (long long)ir_numel(g->outputs[i]), i);
 }
 
@@ -82,7 +84,8 @@ int cg_write_bench_driver(const Graph *g, const char *path, Diag *d)
     emit_buffers(&b, g, "1");
     for (int i = 0; i < g->n_inputs; i++)
         buf_printf(&b, "    for (size_t k = 0; k < %lldu; k++) in%d[k] = (%s)((k * 7u) %% 13u) / 8;\n",
-                   (long long)ir_numel(g->inputs[i]), i, dtype_c_type(g->inputs[i]->dtype));
+                   (long long)ir_numel(g->inputs[i]), i,
+                   dtype_c_type(cg_f32_wrapper_dtype(g->inputs[i])));
     buf_puts(&b, "    long zero = 0;\n    if (!strcmp(argv[1], \"count\")) {\n"
                  "        long n = atol(argv[2]);\n        for (long s = 0; s < n; s++)\n            if (");
     emit_call(&b, g, "zero");

@@ -223,6 +223,31 @@ static void upper(const char *in, char *out, size_t size)
     out[i] = 0;
 }
 
+int cg_has_f32_wrapper(const Graph *g)
+{
+    for (int i = 0; i < g->n_inputs + g->n_outputs; i++) {
+        const Tensor *t = i < g->n_inputs ? g->inputs[i] : g->outputs[i - g->n_inputs];
+        if (t->scale > 0)
+            return 1;
+    }
+    return 0;
+}
+
+DType cg_f32_wrapper_dtype(const Tensor *t)
+{
+    return t->scale > 0 ? DT_F32 : t->dtype;
+}
+
+static void emit_io_params_f32(Buf *b, const Graph *g)
+{
+    for (int i = 0; i < g->n_inputs; i++)
+        buf_printf(b, "%sconst %s *%s", i ? ", " : "",
+                   dtype_c_type(cg_f32_wrapper_dtype(g->inputs[i])), g->inputs[i]->c_name);
+    for (int i = 0; i < g->n_outputs; i++)
+        buf_printf(b, "%s%s *%s", g->n_inputs + i ? ", " : "",
+                   dtype_c_type(cg_f32_wrapper_dtype(g->outputs[i])), g->outputs[i]->c_name);
+}
+
 static void emit_header(Buf *b, const Graph *g, const CgOptions *o)
 {
     char up[256], shape[128];
@@ -244,6 +269,14 @@ static void emit_header(Buf *b, const Graph *g, const CgOptions *o)
                    dtype_c_type(t->dtype), ir_shape_str(t, shape, sizeof shape));
         buf_printf(b, "#define %s_%s_%d_SIZE %lld\n", up, kind, k, (long long)ir_numel(t));
         buf_printf(b, "#define %s_%s_%d_RANK %d\n", up, kind, k, t->rank);
+        if (t->scale > 0) {
+            char f[64];
+            format_float(f, sizeof f, t->scale);
+            buf_printf(b, "/* real value = %s_%s_%d_SCALE * (q - %s_%s_%d_ZERO_POINT) */\n", up,
+                       kind, k, up, kind, k);
+            buf_printf(b, "#define %s_%s_%d_SCALE %s\n#define %s_%s_%d_ZERO_POINT %d\n", up, kind,
+                       k, f, up, kind, k, t->zero_point);
+        }
     }
     buf_printf(b, "\n/* Runs one inference with a static arena inside the model (not reentrant).\n"
                   " * Inputs and outputs are dense row-major arrays owned by the caller. Returns 0. */\n");
@@ -253,7 +286,16 @@ static void emit_header(Buf *b, const Graph *g, const CgOptions *o)
                   " * %s_ARENA_ALIGN; it may be reused between calls. Returns 0. */\n", up, up);
     buf_printf(b, "int %s_run_arena(void *arena_mem%s", g->name, g->n_inputs + g->n_outputs ? ", " : "");
     emit_io_params(b, g);
-    buf_printf(b, ");\n\n#endif\n");
+    buf_printf(b, ");\n");
+    if (cg_has_f32_wrapper(g)) {
+        buf_printf(b, "\n/* Float convenience wrapper: quantizes the inputs with their SCALE and\n"
+                      " * ZERO_POINT, runs %s_run, dequantizes the outputs. Not reentrant. */\n",
+                   g->name);
+        buf_printf(b, "int %s_run_f32(", g->name);
+        emit_io_params_f32(b, g);
+        buf_printf(b, ");\n");
+    }
+    buf_printf(b, "\n#endif\n");
 }
 
 /* Graph outputs that no node writes (constants, graph inputs, copies of another output,
@@ -307,6 +349,8 @@ static int emit_nodes(Emit *e, Diag *d)
     return 0;
 }
 
+static void emit_f32_wrapper(Buf *b, Emit *e);
+
 static void emit_source(Buf *b, Emit *e, const CgOptions *o)
 {
     Graph *g = e->g;
@@ -342,6 +386,48 @@ static void emit_source(Buf *b, Emit *e, const CgOptions *o)
     for (int i = 0; i < g->n_outputs; i++)
         buf_printf(b, ", %s", g->outputs[i]->c_name);
     buf_printf(b, ");\n}\n");
+    if (cg_has_f32_wrapper(g))
+        emit_f32_wrapper(b, e);
+}
+
+/* NAME_run_f32: int8 staging buffers (static, like the arena) around NAME_run. */
+static void emit_f32_wrapper(Buf *b, Emit *e)
+{
+    Graph *g = e->g;
+    int total = g->n_inputs + g->n_outputs;
+    buf_printf(b, "\nint %s_run_f32(", g->name);
+    emit_io_params_f32(b, g);
+    buf_printf(b, ")\n{\n");
+    for (int i = 0; i < total; i++) {
+        const Tensor *t = i < g->n_inputs ? g->inputs[i] : g->outputs[i - g->n_inputs];
+        if (t->scale <= 0)
+            continue;
+        char f[64];
+        format_float(f, sizeof f, t->scale);
+        buf_printf(b, "    static %s q%d[%lld];\n", dtype_c_type(t->dtype), i,
+                   (long long)(ir_numel(t) ? ir_numel(t) : 1));
+        buf_printf(b, "    static const kiln_quant_params qp%d = {%lld, %s, %d};\n", i,
+                   (long long)ir_numel(t), f, t->zero_point);
+    }
+    for (int i = 0; i < g->n_inputs; i++)
+        if (g->inputs[i]->scale > 0)
+            buf_printf(b, "    kiln_quantize_f32_s8(&qp%d, %s, q%d);\n", i, g->inputs[i]->c_name, i);
+    buf_printf(b, "    int rc = %s_run(", g->name);
+    for (int i = 0; i < total; i++) {
+        const Tensor *t = i < g->n_inputs ? g->inputs[i] : g->outputs[i - g->n_inputs];
+        if (t->scale > 0)
+            buf_printf(b, "%sq%d", i ? ", " : "", i);
+        else
+            buf_printf(b, "%s%s", i ? ", " : "", t->c_name);
+    }
+    buf_printf(b, ");\n");
+    for (int i = g->n_inputs; i < total; i++)
+        if (g->outputs[i - g->n_inputs]->scale > 0)
+            buf_printf(b, "    kiln_dequantize_s8_f32(&qp%d, q%d, %s);\n", i, i,
+                       g->outputs[i - g->n_inputs]->c_name);
+    buf_printf(b, "    return rc;\n}\n");
+    cg_use_kernel(e, "kiln_quantize_f32_s8");
+    cg_use_kernel(e, "kiln_dequantize_s8_f32");
 }
 
 static void emit_values(Buf *b, const Tensor *t)

@@ -45,6 +45,8 @@ typedef struct Tensor {
     int64_t offset;              /* arena offset after planning, -1 if none */
     int first_step, last_step;   /* liveness after planning */
     const char *c_name;          /* identifier in generated code, if any */
+    float scale;                 /* int8 tensors: real = scale * (q - zero_point); 0 if not */
+    int32_t zero_point;
 } Tensor;
 
 /* An ONNX attribute as read from the file, before the op parses it into its struct. */

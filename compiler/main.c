@@ -20,7 +20,9 @@ static const char *usage_main =
     "Every command also takes --shape NAME=1x3x96x96 (fix a symbolic input dimension),\n"
     "--const NAME=FILE.pb|.npy (fix an input's value at compile time; needed for inputs\n"
     "that decide a shape, e.g. Reshape's shape), --dump-after PASS (print the IR after a\n"
-    "pass) and --quiet.\n"
+    "pass), --quiet, and int8 quantization:\n"
+    "--quantize int8 --calib CALIB.npy|DIR [--calib-method minmax|percentile:P|mse]\n"
+    "(verify: --snr-min DB). Docs: docs/quantization.md.\n"
     "Exit status: 0 success, 1 error (message on stderr), 2 usage error;\n"
     "kiln verify also exits 3 on an output mismatch, 4 when the generated code fails.\n"
     "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
@@ -53,7 +55,15 @@ static const char *usage_compile =
     "                       need it\n"
     "  --force              replace DIR even if it was not written by kiln\n"
     "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, fold-bn, fuse-act,\n"
-    "                       dce2, layout, views, plan)\n";
+    "                       dce2, quantize, layout, views, plan)\n"
+    "  --quantize int8      calibrate and compile to int8: int8 weights (per channel) and\n"
+    "                       activations, integer-only kernels; NAME_run takes and returns\n"
+    "                       int8, NAME_run_f32 floats; NAME.h gives each input's and output's\n"
+    "                       _SCALE and _ZERO_POINT. Ops without an int8 kernel run in float\n"
+    "                       (listed on stderr)\n"
+    "  --calib FILE.npy     calibration samples on axis 0, one file per input in order;\n"
+    "  --calib DIR          or DIR/input_K.pb, or DIR/test_data_set_N/input_K.pb\n"
+    "  --calib-method M     minmax (default), percentile:P (e.g. percentile:99.99), mse\n";
 
 static const char *usage_verify =
     "usage: kiln verify MODEL.onnx --data DIR [--data DIR ...] [--rtol R] [--atol A]\n"
@@ -74,6 +84,9 @@ static const char *usage_verify =
     "  --json FILE.json   JSON report\n"
     "  --keep             keep the build directory and print its path\n"
     "  --const NAME=FILE  fix input NAME at compile time (see 'kiln compile --help')\n"
+    "  --quantize int8 --calib C [--calib-method M]   verify the int8 model (see compile)\n"
+    "  --snr-min DB       int8: minimum signal-to-noise ratio against float golden outputs\n"
+    "                     (default 30); int8 golden outputs must match exactly\n"
     "An input that decides a shape (e.g. Reshape's shape) and that the data set provides is\n"
     "compiled as a constant from DIR/input_K.pb, and verify says so (one compile per data\n"
     "set then). All outputs are still compared.\n"
@@ -89,7 +102,9 @@ static const char *usage_run =
     "of the inputs (NumPy .npy, samples stacked on axis 0, one --input per model input in\n"
     "order), writing one .npy per model output with the samples on axis 0.\n"
     "float64 inputs are converted to float32 when the model expects float32.\n"
-    "Inputs given with --const NAME=FILE are fixed at compile time and take no --input.\n";
+    "Inputs given with --const NAME=FILE are fixed at compile time and take no --input.\n"
+    "With --quantize int8 --calib C [--calib-method M] the int8 model runs (float in and\n"
+    "out through NAME_run_f32).\n";
 
 static const char *usage_inspect =
     "usage: kiln inspect MODEL.onnx [--json] [--ops] [--shape NAME=DIMS] [--const NAME=FILE]\n"
@@ -230,6 +245,27 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             const char *v = VALUE();
             if (!v || !parse_double(v, a[2] == 'r' ? &o->rtol : &o->atol))
                 return usage_error(cmd, "%s needs a non-negative number", a), -1;
+        } else if (!strcmp(a, "--quantize")) {
+            const char *v = VALUE();
+            if (!v)
+                return -1;
+            if (strcmp(v, "int8") != 0)
+                return usage_error(cmd, "--quantize '%s': the only scheme is int8", v), -1;
+            o->quantize = v;
+        } else if (!strcmp(a, "--calib")) {
+            const char *v = VALUE();
+            if (!v)
+                return -1;
+            if (o->n_calib == MAX_DATA)
+                return usage_error(cmd, "too many %s options", a), -1;
+            o->calib[o->n_calib++] = v;
+        } else if (!strcmp(a, "--calib-method")) {
+            if (!(o->calib_method = VALUE()))
+                return -1;
+        } else if (!strcmp(a, "--snr-min")) {
+            const char *v = VALUE();
+            if (!v || !parse_double(v, &o->snr_min))
+                return usage_error(cmd, "%s needs a non-negative number of dB", a), -1;
         } else if (!strcmp(a, "--junit")) {
             if (!(o->junit = VALUE()))
                 return -1;
@@ -258,6 +294,11 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
     }
     if (!o->model)
         return usage_error(cmd, "missing MODEL.onnx%s", ""), -1;
+    if ((o->n_calib || o->calib_method) && !o->quantize)
+        return usage_error(cmd, "--calib and --calib-method need --quantize int8%s", ""), -1;
+    if (o->quantize && !o->n_calib)
+        return usage_error(cmd, "--quantize int8 needs --calib FILE.npy (one per input) or "
+                           "--calib DIR%s", ""), -1;
     return 0;
 }
 
@@ -290,7 +331,7 @@ int main(int argc, char **argv)
                 return 0;
             }
         }
-        Options o = {.rtol = 1e-4, .atol = 1e-5};
+        Options o = {.rtol = 1e-4, .atol = 1e-5, .snr_min = -1};
         if (parse_options(c->name, argc - 2, argv + 2, &o))
             return 2;
         return c->fn(&o);

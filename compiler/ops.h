@@ -67,4 +67,39 @@ int op_axis(Node *n, int64_t axis, int rank, Diag *d);
 /* Checks a 64-bit count fits the runtime's int32 fields. */
 int op_fits_i32(Node *n, int64_t v, const char *what, Diag *d);
 
+/* ---- int8 ops: built by the quantize pass (passes/quantize.c), never read from ONNX ----
+ * Every float op's params struct starts with its kiln_*_params kernel struct, which is
+ * how the pass reads their geometry. Per-channel multipliers, shifts, biases and tables
+ * are constant inputs of the int8 nodes, so they are emitted like weights. */
+typedef struct {
+    kiln_conv2d_s8_params k;
+    const char *kernel;   /* kiln_conv2d_s8, kiln_conv2d_s8_1x1 or kiln_dwconv2d_s8 */
+} ConvS8Params;           /* inputs: x, w s8, bias s32 (or NULL), multiplier s32, shift s32 */
+
+typedef struct {
+    kiln_fully_connected_s8_params k;
+} FcS8Params;             /* inputs: x, w s8 [n][k], bias s32 (or NULL), multiplier, shift */
+
+typedef struct {
+    kiln_pool2d_params k;          /* MaxPool, AveragePool */
+    kiln_global_pool_params global;/* GlobalAveragePool */
+    int32_t zero_point;
+} PoolS8Params;
+
+typedef struct {
+    kiln_binary_s8_params k;
+} BinaryS8Params;
+
+typedef struct {
+    kiln_softmax_params k;
+} SoftmaxS8Params;        /* inputs: x, exp table s32[256] */
+
+typedef struct {
+    kiln_quant_params k;
+} QuantizeParams;         /* Quantize (f32 -> s8) and Dequantize (s8 -> f32) */
+
+/* inputs of LUT: x, table s8[256]; no params */
+extern const OpDef op_conv_s8, op_fc_s8, op_maxpool_s8, op_avgpool_s8, op_global_avgpool_s8,
+    op_add_s8, op_mul_s8, op_lut_s8, op_softmax_s8, op_quantize_s8, op_dequantize_s8;
+
 #endif

@@ -21,6 +21,7 @@ static const struct {
     {"fold-bn", pass_fold_bn},   /* BatchNormalization into Conv/Gemm */
     {"fuse-act", pass_fuse_act}, /* activations into their producers */
     {"dce2", pass_dce},
+    {"quantize", pass_quantize}, /* --quantize int8: calibrate, rewrite to int8 ops */
     {"layout", pass_layout},     /* per-op weight layouts */
     {"views", pass_views},       /* view ops become aliases */
     {"plan", pass_plan},         /* liveness and arena offsets */
@@ -28,8 +29,11 @@ static const struct {
 
 static int run_passes(Graph *g, const Options *o, Diag *d)
 {
+    QuantOptions qo = {.calib = o->calib, .n_calib = o->n_calib, .method = o->calib_method,
+                       .quiet = o->quiet};
     PassOptions po = {.max_fold_bytes = (int64_t)256 << 20,
-                      .alignment = o->tgt.alignment > 0 ? o->tgt.alignment : 16};
+                      .alignment = o->tgt.alignment > 0 ? o->tgt.alignment : 16,
+                      .quant = o->quantize ? &qo : NULL};
     g->alignment = po.alignment;
     for (size_t i = 0; i < KILN_ARRAY_LEN(pipeline); i++) {
         if (pipeline[i].fn(g, &po, d))
@@ -108,7 +112,10 @@ void pipeline_options_text(const Options *o, char *out, size_t size)
                       file ? file + 1 : o->consts[i].path);
     }
     if (o->target && n < (int)size)
-        snprintf(out + n, size - (size_t)n, ", --target %s", o->target);
+        n += snprintf(out + n, size - (size_t)n, ", --target %s", o->target);
+    if (o->quantize && n < (int)size)
+        snprintf(out + n, size - (size_t)n, ", --quantize %s --calib-method %s", o->quantize,
+                 o->calib_method ? o->calib_method : "minmax");
 }
 
 int pipeline_write(Graph *g, const Options *o, const char *dir, Diag *d)

@@ -52,6 +52,12 @@ typedef struct Options {
     int list_ops;   /* inspect --ops */
     int instructions;
     int keep;
+    /* --quantize int8 */
+    const char *quantize;     /* "int8" or NULL */
+    const char *calib[MAX_DATA];
+    int n_calib;
+    const char *calib_method;
+    double snr_min;           /* verify: minimum SNR in dB of int8 outputs (< 0: default) */
 } Options;
 
 /* --const: loads the values, extends the shape overrides with their shapes (so symbolic

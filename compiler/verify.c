@@ -38,13 +38,15 @@ static int run_driver(const Graph *g, const char *dir, const char *exe, long n,
         if (read_file(argv[2 + g->n_inputs + i], &b, d))
             return -1;
         const Tensor *y = g->outputs[i];
-        size_t want = (size_t)n * (size_t)ir_bytes(y);
+        const DType dt = cg_f32_wrapper_dtype(y);
+        size_t want = (size_t)n * (size_t)ir_numel(y) * dtype_size(dt);
         if (b.len != want) {
             diag_error(d, "output %d: the driver wrote %zu bytes, expected %zu", i, b.len, want);
             buf_free(&b);
             return -1;
         }
         outs[i] = *y;
+        outs[i].dtype = dt;
         outs[i].data = arena_alloc(g->arena, want + 1);
         memcpy(outs[i].data, b.data, want);
         buf_free(&b);
@@ -60,6 +62,8 @@ typedef struct {
     int64_t first_bad, n_bad, count;
     double bad_actual, bad_expected;
     int ok;
+    int use_snr;         /* quantized output against float golden data */
+    double snr_db;
     const char *error;   /* set when the comparison could not run */
 } Check;
 
@@ -107,6 +111,51 @@ static void compare(const Tensor *actual, const Tensor *expected, double rtol, d
     c->ok = c->n_bad == 0;
 }
 
+/* Signal-to-noise ratio of actual against expected in dB (inf when equal). */
+static double snr_db(const Tensor *actual, const Tensor *expected)
+{
+    double sig = 0, noise = 0;
+    for (int64_t i = 0; i < ir_numel(expected); i++) {
+        double e = value_at(expected, i), a = value_at(actual, i);
+        sig += e * e;
+        noise += (a - e) * (a - e);
+    }
+    if (noise == 0)
+        return INFINITY;
+    return sig == 0 ? -INFINITY : 10.0 * log10(sig / noise);
+}
+
+/* A quantized output (the driver writes its dequantized floats, scale * (q - zp)) against
+ * float golden data by SNR, or against int8 golden data exactly after recovering q. */
+static void compare_quantized(const Tensor *actual, const Tensor *expected, const Tensor *y,
+                              double snr_min, Check *c)
+{
+    if (expected->dtype == DT_S8) {
+        int64_t n = ir_numel(actual);
+        c->count = n;
+        c->first_bad = -1;
+        for (int64_t i = 0; i < n; i++) {
+            double a = round(((const float *)actual->data)[i] / y->scale) + y->zero_point;
+            double e = (double)((const int8_t *)expected->data)[i];
+            if (a != e) {
+                if (c->first_bad < 0) {
+                    c->first_bad = i;
+                    c->bad_actual = a;
+                    c->bad_expected = e;
+                }
+                c->n_bad++;
+            }
+            c->max_abs = fabs(a - e) > c->max_abs ? fabs(a - e) : c->max_abs;
+        }
+        c->ok = c->n_bad == 0;
+        return;
+    }
+    compare(actual, expected, 0, INFINITY, c);
+    c->use_snr = 1;
+    c->snr_db = snr_db(actual, expected);
+    c->ok = c->snr_db >= snr_min;
+}
+
 /* Loads DIR/PREFIX_K.pb for each model input (K = its declared position, so inputs
  * compiled as constants are skipped) or output, checking type and size. */
 static int load_dataset(const Graph *g, const char *dir, const char *prefix, int count,
@@ -119,11 +168,13 @@ static int load_dataset(const Graph *g, const char *dir, const char *prefix, int
         snprintf(path, sizeof path, "%s/%s_%d.pb", dir, prefix, is_input ? want->decl_index : i);
         if (fe_read_tensor_pb(path, g->arena, &out[i], d))
             return -1;
-        if (out[i].dtype != want->dtype || ir_numel(&out[i]) != ir_numel(want)) {
+        DType dt = cg_f32_wrapper_dtype(want);
+        int int8_golden = want->scale > 0 && out[i].dtype == DT_S8 && !is_input;
+        if ((out[i].dtype != dt && !int8_golden) || ir_numel(&out[i]) != ir_numel(want)) {
             char s1[128], s2[128];
             diag_error(d, "'%s' holds %s %s, but the model's %s %d ('%s') is %s %s", path,
                        dtype_name(out[i].dtype), ir_shape_str(&out[i], s1, sizeof s1), prefix, i,
-                       want->name, dtype_name(want->dtype), ir_shape_str(want, s2, sizeof s2));
+                       want->name, dtype_name(dt), ir_shape_str(want, s2, sizeof s2));
             return -1;
         }
     }
@@ -179,6 +230,11 @@ static void print_check(const Check *c)
 {
     if (c->error) {
         printf("  %s: %s: ERROR %s\n", c->dataset, c->output, c->error);
+        return;
+    }
+    if (c->use_snr) {
+        printf("  %s: %s: %s  snr %.1f dB  max_abs_err %.3g\n", c->dataset, c->output,
+               c->ok ? "ok      " : "LOW SNR ", c->snr_db, c->max_abs);
         return;
     }
     printf("  %s: %s: %s  max_abs_err %.3g  max_rel_err %.3g", c->dataset, c->output,
@@ -258,6 +314,8 @@ static int write_json(const char *path, const char *model, const Check *c, int n
         cJSON_AddNumberToObject(o, "max_rel_err", isinf(c[i].max_rel) ? 1e308 : c[i].max_rel);
         cJSON_AddNumberToObject(o, "mismatches", (double)c[i].n_bad);
         cJSON_AddNumberToObject(o, "first_mismatch", (double)c[i].first_bad);
+        if (c[i].use_snr)
+            cJSON_AddNumberToObject(o, "snr_db", isinf(c[i].snr_db) ? 999 : c[i].snr_db);
         if (c[i].error)
             cJSON_AddStringToObject(o, "error", c[i].error);
         cJSON_AddItemToArray(arr, o);
@@ -286,6 +344,11 @@ typedef struct {
     int run_failed;   /* runs of the generated code that failed */
 } VerifyTally;
 
+static double verify_snr_min(const Options *o)
+{
+    return o->snr_min >= 0 ? o->snr_min : 30.0;
+}
+
 /* Runs the model on one data set and appends one check per output. */
 static void verify_dataset(const Graph *g, const char *data, const char *dir, const char *exe,
                            const Options *o, Arena *keep, Check *checks, int *n_checks,
@@ -309,6 +372,8 @@ static void verify_dataset(const Graph *g, const char *data, const char *dir, co
         c->output = arena_strdup(keep, g->outputs[i]->name);   /* outlives g */
         if (load_rc || run_rc)
             c->error = "could not run (see the error above)";
+        else if (g->outputs[i]->scale > 0)
+            compare_quantized(&got[i], &exp[i], g->outputs[i], verify_snr_min(o), c);
         else
             compare(&got[i], &exp[i], o->rtol, o->atol, c);
         t->failed += !c->ok;
@@ -333,7 +398,11 @@ int cmd_verify(Options *o)
         return 2;
     }
     AutoConsts ac = {.first = o->n_consts, .arena = arena_new()};
-    printf("kiln verify %s (rtol %g, atol %g)\n", o->model, o->rtol, o->atol);
+    if (o->quantize)
+        printf("kiln verify %s (int8; float golden outputs: snr >= %g dB; int8 ones: exact)\n",
+               o->model, verify_snr_min(o));
+    else
+        printf("kiln verify %s (rtol %g, atol %g)\n", o->model, o->rtol, o->atol);
     Graph *g = verify_compile(o, o->data[0], &ac, &d);
     if (!g) {
         arena_free(ac.arena);
@@ -383,7 +452,8 @@ static long load_batch(const Graph *g, const char *path, const Tensor *t, Tensor
 {
     if (fe_read_npy(path, g->arena, out, d))
         return -1;
-    if (out->dtype == DT_F64 && t->dtype == DT_F32) {
+    const DType want = cg_f32_wrapper_dtype(t);
+    if (out->dtype == DT_F64 && want == DT_F32) {
         int64_t n = ir_numel(out);
         float *f = arena_array(g->arena, (size_t)n + 1, sizeof(float));
         for (int64_t i = 0; i < n; i++)
@@ -391,9 +461,9 @@ static long load_batch(const Graph *g, const char *path, const Tensor *t, Tensor
         out->data = f;
         out->dtype = DT_F32;
     }
-    if (out->dtype != t->dtype) {
+    if (out->dtype != want) {
         diag_error(d, "'%s' holds %s values but input '%s' is %s", path, dtype_name(out->dtype),
-                   t->name, dtype_name(t->dtype));
+                   t->name, dtype_name(want));
         return -1;
     }
     int64_t per = ir_numel(t), total = ir_numel(out);

@@ -20,5 +20,6 @@ part sh tests/run_alloc_fail.sh
 part sh tests/run_cli.sh
 part sh tests/conformance/run.sh --quick
 part sh tests/run_const.sh
+part sh tests/run_quant.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
