@@ -18,7 +18,8 @@ static const char *usage_main =
     "  kiln --help | kiln COMMAND --help | kiln --version\n"
     "\n"
     "Every command also takes --shape NAME=1x3x96x96 (fix a symbolic input dimension),\n"
-    "--dump-after PASS (print the IR after a pass) and --quiet.\n"
+    "--sparse auto|off|force (sparse weight encodings: by cost model, never, wherever\n"
+    "possible; docs/pruning.md), --dump-after PASS (print the IR after a pass) and --quiet.\n"
     "Exit status: 0 success, 1 error or mismatch (message on stderr), 2 usage error.\n"
     "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
 
@@ -44,7 +45,9 @@ static const char *usage_compile =
     "  --shape NAME=DIMS    static shape for an input with symbolic dims, e.g. input=1x3x96x96\n"
     "  --force              replace DIR even if it was not written by kiln\n"
     "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, fold-bn, fuse-act,\n"
-    "                       dce2, layout, views, plan)\n";
+    "                       prune, dce2, sparse, layout, views, plan)\n"
+    "  --sparse MODE        auto (default: sparse weights where the cost model says they are\n"
+    "                       smaller and faster), off, or force; see docs/pruning.md\n";
 
 static const char *usage_verify =
     "usage: kiln verify MODEL.onnx --data DIR [--data DIR ...] [--rtol R] [--atol A]\n"
@@ -208,6 +211,14 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             o->force = 1;
         } else if (!strcmp(a, "--keep")) {
             o->keep = 1;
+        } else if (!strcmp(a, "--sparse")) {
+            const char *v = VALUE();
+            if (!v)
+                return -1;
+            if (!strcmp(v, "auto") || !strcmp(v, "off") || !strcmp(v, "force"))
+                o->sparse = !strcmp(v, "auto") ? 0 : !strcmp(v, "off") ? 1 : 2;
+            else
+                return usage_error(cmd, "--sparse takes auto, off or force, not '%s'", v), -1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             o->quiet = 1;
         } else {

@@ -5,8 +5,11 @@
 
 #include "ir.h"
 
+typedef enum { SPARSE_AUTO = 0, SPARSE_OFF, SPARSE_FORCE } SparseMode;
+
 typedef struct PassOptions {
     int64_t max_fold_bytes;   /* constant folding refuses outputs larger than this */
+    SparseMode sparse;        /* --sparse: sparse weight encodings per the cost model */
     int64_t alignment;        /* arena alignment in bytes */
 } PassOptions;
 
@@ -16,7 +19,9 @@ int pass_fold(Graph *g, const PassOptions *o, Diag *d);
 int pass_fold_node(Graph *g, Node *n, const PassOptions *o, Diag *d);
 int pass_dce(Graph *g, const PassOptions *o, Diag *d);
 int pass_fold_bn(Graph *g, const PassOptions *o, Diag *d);
+int pass_prune(Graph *g, const PassOptions *o, Diag *d);
 int pass_fuse_act(Graph *g, const PassOptions *o, Diag *d);
+int pass_sparse(Graph *g, const PassOptions *o, Diag *d);
 int pass_layout(Graph *g, const PassOptions *o, Diag *d);
 int pass_views(Graph *g, const PassOptions *o, Diag *d);
 int pass_plan(Graph *g, const PassOptions *o, Diag *d);
