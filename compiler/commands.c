@@ -84,13 +84,22 @@ static void inspect_json(const Graph *g)
 static void inspect_table(const Graph *g)
 {
     char shape[128];
-    printf("%-4s %-32s %-20s %-18s %10s %12s\n", "#", "node", "op", "output", "params", "MACs");
+    printf("%-4s %-32s %-20s %-18s %10s %12s %9s %s\n", "#", "node", "op", "output", "params",
+           "MACs", "sparsity", "encoding");
     for (int i = 0; i < g->n_nodes; i++) {
         const Node *n = g->nodes[i];
         const char *name = n->name[0] ? n->name : "-";
-        printf("%-4d %-32.32s %-20s %-18s %10lld %12lld\n", i, name, n->op->name,
+        WeightStats ws;
+        char sp[16] = "";
+        int has_w = node_weight_stats(n, &ws);
+        if (has_w)
+            snprintf(sp, sizeof sp, "%.1f%%", 100.0 * ws.sparsity);
+        printf("%-4d %-32.32s %-20s %-18s %10lld %12lld", i, name, n->op->name,
                ir_shape_str(n->outputs[0], shape, sizeof shape), (long long)node_params(n),
                (long long)node_macs(n));
+        if (has_w)
+            printf(" %9s %s", sp, ws.encoding);
+        putchar('\n');
     }
     Totals t = pipeline_totals(g);
     printf("total: %d nodes, %lld params, %lld MACs, arena %lld bytes, weights %lld bytes\n",

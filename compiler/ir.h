@@ -82,6 +82,7 @@ struct Node {
     int n_outputs;
     int dead;             /* removed by a pass; skipped everywhere */
     int64_t scratch_offset; /* arena offset of the node's scratch after planning */
+    int pruned_out, pruned_in; /* channels removed by pass_prune (outputs, inputs) */
 };
 
 typedef struct Graph {

@@ -20,7 +20,8 @@ static const char *usage_main =
     "Every command also takes --shape NAME=1x3x96x96 (fix a symbolic input dimension),\n"
     "--const NAME=FILE.pb|.npy (fix an input's value at compile time; needed for inputs\n"
     "that decide a shape, e.g. Reshape's shape), --dump-after PASS (print the IR after a\n"
-    "pass), --quiet, and int8 quantization:\n"
+    "pass), --quiet, --sparse auto|off|force (sparse weight encodings: by cost model,\n"
+    "never, wherever possible; docs/pruning.md) and int8 quantization:\n"
     "--quantize int8 --calib CALIB.npy|DIR [--calib-method minmax|percentile:P|mse]\n"
     "(verify: --snr-min DB). Docs: docs/quantization.md.\n"
     "Exit status: 0 success, 1 error (message on stderr), 2 usage error;\n"
@@ -54,8 +55,8 @@ static const char *usage_compile =
     "                       Pad pads, Resize scales/sizes, Expand/Tile/Range, Squeeze axes...)\n"
     "                       need it\n"
     "  --force              replace DIR even if it was not written by kiln\n"
-    "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, fold-bn, fuse-act,\n"
-    "                       dce2, quantize, layout, views, plan)\n"
+    "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, fold-bn, prune,\n"
+    "                       fuse-act, dce2, quantize, sparse, layout, views, plan)\n"
     "  --quantize int8      calibrate and compile to int8: int8 weights (per channel) and\n"
     "                       activations, integer-only kernels; NAME_run takes and returns\n"
     "                       int8, NAME_run_f32 floats; NAME.h gives each input's and output's\n"
@@ -63,7 +64,9 @@ static const char *usage_compile =
     "                       (listed on stderr)\n"
     "  --calib FILE.npy     calibration samples on axis 0, one file per input in order;\n"
     "  --calib DIR          or DIR/input_K.pb, or DIR/test_data_set_N/input_K.pb\n"
-    "  --calib-method M     minmax (default), percentile:P (e.g. percentile:99.99), mse\n";
+    "  --calib-method M     minmax (default), percentile:P (e.g. percentile:99.99), mse\n"
+    "  --sparse MODE        auto (default: sparse weights where the cost model says they are\n"
+    "                       smaller and faster), off, or force; see docs/pruning.md\n";
 
 static const char *usage_verify =
     "usage: kiln verify MODEL.onnx --data DIR [--data DIR ...] [--rtol R] [--atol A]\n"
@@ -285,6 +288,14 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             o->force = 1;
         } else if (!strcmp(a, "--keep")) {
             o->keep = 1;
+        } else if (!strcmp(a, "--sparse")) {
+            const char *v = VALUE();
+            if (!v)
+                return -1;
+            if (!strcmp(v, "auto") || !strcmp(v, "off") || !strcmp(v, "force"))
+                o->sparse = !strcmp(v, "auto") ? 0 : !strcmp(v, "off") ? 1 : 2;
+            else
+                return usage_error(cmd, "--sparse takes auto, off or force, not '%s'", v), -1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             o->quiet = 1;
         } else {

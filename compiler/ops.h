@@ -44,6 +44,23 @@ const OpDef *const *op_all(int *count);
 
 /* Gemm's kernel params, for passes that rewrite Gemm (BatchNormalization folding). */
 kiln_gemm_params *op_gemm_params(Node *n);
+/* Conv's kernel params, for passes that inspect its geometry (pruning, sparsity). */
+kiln_conv2d_params *op_conv_params(Node *n);
+
+/* Sparse Conv/Gemm (internal ops made by pass_sparse; not in the ONNX op table). */
+typedef struct {
+    int64_t rows, row_len;        /* output channels (columns), dense weights per row */
+    int64_t nnz;                  /* stored weights */
+    int64_t macs, dense_macs;     /* executed by the sparse kernel, and by the dense one */
+    int64_t bytes, dense_bytes;   /* flash of the encoding, and of the dense weights */
+    int64_t instr, dense_instr;   /* the cost model's instruction estimates */
+} SparseInfo;
+extern const OpDef op_sparse_conv, op_sparse_gemm;
+/* Turns Conv/Gemm n into its sparse op with the encoded weights (count, idx, val). */
+void op_make_sparse(Graph *g, Node *n, Tensor *count, Tensor *idx, Tensor *val,
+                    const SparseInfo *info);
+/* The node's SparseInfo, or NULL if it is not a sparse op. */
+const SparseInfo *op_sparse_info(const Node *n);
 
 /* Fails naming the first attribute no parser read (unknown attributes are errors). */
 int op_check_unused_attrs(Node *n, Diag *d);

@@ -19,9 +19,11 @@ static const struct {
     {"fold", pass_fold},         /* constant folding, shape subgraphs */
     {"dce", pass_dce},           /* remove unused nodes */
     {"fold-bn", pass_fold_bn},   /* BatchNormalization into Conv/Gemm */
+    {"prune", pass_prune},       /* remove constant (dead) channels */
     {"fuse-act", pass_fuse_act}, /* activations into their producers */
     {"dce2", pass_dce},
     {"quantize", pass_quantize}, /* --quantize int8: calibrate, rewrite to int8 ops */
+    {"sparse", pass_sparse},     /* sparse weight encodings where they pay */
     {"layout", pass_layout},     /* per-op weight layouts */
     {"views", pass_views},       /* view ops become aliases */
     {"plan", pass_plan},         /* liveness and arena offsets */
@@ -33,7 +35,8 @@ static int run_passes(Graph *g, const Options *o, Diag *d)
                        .quiet = o->quiet};
     PassOptions po = {.max_fold_bytes = (int64_t)256 << 20,
                       .alignment = o->tgt.alignment > 0 ? o->tgt.alignment : 16,
-                      .quant = o->quantize ? &qo : NULL};
+                      .quant = o->quantize ? &qo : NULL,
+                      .sparse = o->sparse};
     g->alignment = po.alignment;
     for (size_t i = 0; i < KILN_ARRAY_LEN(pipeline); i++) {
         if (pipeline[i].fn(g, &po, d))

@@ -39,6 +39,7 @@ typedef struct Options {
     ConstNeeds *const_needs;  /* if set, filled when a compile fails for want of constants */
     int force;
     int quiet;
+    int sparse;               /* SparseMode (passes.h): 0 auto, 1 off, 2 force */
     /* verify / run / bench */
     const char *data[MAX_DATA];
     int n_data;
@@ -84,6 +85,15 @@ typedef struct {
 Totals pipeline_totals(const Graph *g);
 int64_t node_params(const Node *n);
 int64_t node_macs(const Node *n);
+/* Weights of a Conv/Gemm (dense or sparse): zero fraction, encoding, dense figures. */
+typedef struct {
+    double sparsity;          /* zeros / dense weight count */
+    const char *encoding;     /* "dense" or "sparse" */
+    int64_t dense_macs;       /* MACs of the dense kernel (node_macs gives those executed) */
+    int64_t bytes, dense_bytes;
+} WeightStats;
+/* Fills ws for nodes with a weight matrix (Conv, Gemm and their sparse forms); 0 if none. */
+int node_weight_stats(const Node *n, WeightStats *ws);
 void print_summary(const Graph *g, FILE *out);
 int write_report(const Graph *g, const char *path, Diag *d);
 struct cJSON;

@@ -11,11 +11,35 @@ int64_t node_macs(const Node *n) { return n->op->macs ? n->op->macs(n) : 0; }
 
 int64_t node_params(const Node *n)
 {
-    int64_t p = 0;
-    for (int i = 0; i < n->n_inputs; i++)
+    const SparseInfo *si = op_sparse_info(n);
+    int64_t p = si ? si->nnz : 0;   /* stored weights, not the index arrays */
+    for (int i = si ? 4 : 0; i < n->n_inputs; i++)
         if (n->inputs[i] && ir_is_const(n->inputs[i]))
             p += ir_numel(n->inputs[i]);
     return p;
+}
+
+int node_weight_stats(const Node *n, WeightStats *ws)
+{
+    const SparseInfo *si = op_sparse_info(n);
+    if (si) {
+        int64_t dense = si->rows * si->row_len;
+        *ws = (WeightStats){.sparsity = dense ? 1.0 - (double)si->nnz / (double)dense : 0.0,
+                            .encoding = "sparse", .dense_macs = si->dense_macs,
+                            .bytes = si->bytes, .dense_bytes = si->dense_bytes};
+        return 1;
+    }
+    if ((strcmp(n->op->name, "Conv") && strcmp(n->op->name, "Gemm")) ||
+        !ir_is_const(n->inputs[1]) || n->inputs[1]->dtype != DT_F32)
+        return 0;
+    const Tensor *w = n->inputs[1];
+    int64_t zeros = 0, numel = ir_numel(w);
+    for (int64_t i = 0; i < numel; i++)
+        zeros += ((const float *)w->data)[i] == 0.0f;
+    *ws = (WeightStats){.sparsity = numel ? (double)zeros / (double)numel : 0.0,
+                        .encoding = "dense", .dense_macs = node_macs(n),
+                        .bytes = ir_bytes(w), .dense_bytes = ir_bytes(w)};
+    return 1;
 }
 
 Totals pipeline_totals(const Graph *g)
@@ -55,6 +79,21 @@ static void count_ops(const Graph *g, const char **names, int *counts, int *n_op
     }
 }
 
+/* One line per layer that lost channels to pass_prune. */
+static void print_pruning(const Graph *g, FILE *out)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = g->nodes[i];
+        if (n->pruned_out)
+            fprintf(out, "  pruned %s (%s): %d of %lld output channels removed\n", n->name,
+                    n->op->name, n->pruned_out,
+                    (long long)(n->outputs[0]->dims[1] + n->pruned_out));
+        else if (n->pruned_in)
+            fprintf(out, "  pruned %s (%s): %d input channels removed\n", n->name, n->op->name,
+                    n->pruned_in);
+    }
+}
+
 void print_summary(const Graph *g, FILE *out)
 {
     Totals t = pipeline_totals(g);
@@ -69,6 +108,7 @@ void print_summary(const Graph *g, FILE *out)
     fprintf(out, "  arena %lld bytes (RAM), weights %lld bytes + code ~%lld bytes (flash, "
             "estimate)\n", (long long)g->arena_bytes, (long long)t.weights_bytes,
             (long long)t.code_bytes);
+    print_pruning(g, out);
 }
 
 static cJSON *shape_json(const Tensor *t)
@@ -113,6 +153,18 @@ cJSON *report_nodes_json(const Graph *g)
         cJSON_AddNumberToObject(o, "params", (double)node_params(n));
         if (n->scratch_offset >= 0)
             cJSON_AddNumberToObject(o, "scratch_offset", (double)n->scratch_offset);
+        WeightStats ws;
+        if (node_weight_stats(n, &ws)) {
+            cJSON_AddNumberToObject(o, "sparsity", ws.sparsity);
+            cJSON_AddStringToObject(o, "encoding", ws.encoding);
+            cJSON_AddNumberToObject(o, "dense_macs", (double)ws.dense_macs);
+            cJSON_AddNumberToObject(o, "weight_bytes", (double)ws.bytes);
+            cJSON_AddNumberToObject(o, "dense_weight_bytes", (double)ws.dense_bytes);
+        }
+        if (n->pruned_out || n->pruned_in) {
+            cJSON_AddNumberToObject(o, "pruned_out_channels", n->pruned_out);
+            cJSON_AddNumberToObject(o, "pruned_in_channels", n->pruned_in);
+        }
         cJSON_AddItemToArray(nodes, o);
     }
     return nodes;

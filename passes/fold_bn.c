@@ -64,6 +64,9 @@ static void fold_into_gemm(Graph *g, Node *gemm, const float *scale, const float
     gemm->inputs[2] = c2;
     gemm->n_inputs = 3;
     p->beta = 1.0f;
+    for (int i = 0; i < gemm->n_attrs; i++)   /* so a later re-inference agrees */
+        if (!strcmp(gemm->attrs[i].name, "beta"))
+            gemm->attrs[i].f = 1.0f;
     p->c_stride_m = p->n;
     p->c_stride_n = 1;
 }

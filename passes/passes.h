@@ -12,9 +12,11 @@ typedef struct QuantOptions {
     const char *method;        /* "minmax" (default), "percentile:P", "mse" */
     int quiet;                 /* no progress bar, no fallback note */
 } QuantOptions;
+typedef enum { SPARSE_AUTO = 0, SPARSE_OFF, SPARSE_FORCE } SparseMode;
 
 typedef struct PassOptions {
     int64_t max_fold_bytes;   /* constant folding refuses outputs larger than this */
+    SparseMode sparse;        /* --sparse: sparse weight encodings per the cost model */
     int64_t alignment;        /* arena alignment in bytes */
     const QuantOptions *quant;/* NULL: the model stays float */
 } PassOptions;
@@ -25,9 +27,11 @@ int pass_fold(Graph *g, const PassOptions *o, Diag *d);
 int pass_fold_node(Graph *g, Node *n, const PassOptions *o, Diag *d);
 int pass_dce(Graph *g, const PassOptions *o, Diag *d);
 int pass_fold_bn(Graph *g, const PassOptions *o, Diag *d);
+int pass_prune(Graph *g, const PassOptions *o, Diag *d);
 int pass_fuse_act(Graph *g, const PassOptions *o, Diag *d);
 /* Calibrates on o->quant's samples and rewrites the graph to int8 (no-op without quant). */
 int pass_quantize(Graph *g, const PassOptions *o, Diag *d);
+int pass_sparse(Graph *g, const PassOptions *o, Diag *d);
 int pass_layout(Graph *g, const PassOptions *o, Diag *d);
 int pass_views(Graph *g, const PassOptions *o, Diag *d);
 int pass_plan(Graph *g, const PassOptions *o, Diag *d);

@@ -69,6 +69,26 @@ typedef struct {
 void kiln_gemm_f32(const kiln_gemm_params *p, const float *a, const float *b,
                    const float *c, float *y);
 
+/* ---- Sparse weights (unstructured pruning): per-output-row index lists ---------- */
+/* Row r (an output channel of Conv, an output column of Gemm) keeps its count[r] nonzero
+ * weights val[] at positions idx[] of the dense row (Conv: (c_in/group, k_h, k_w)
+ * flattened; Gemm: p of op(B)[p][r]), in increasing position; rows follow each other.
+ * The sparse kernels add the products of one output in the dense kernels' order
+ * (increasing position, from 0.0f, then bias), so with -ffp-contract=off they give the
+ * dense results exactly, up to the sign of a zero sum (a skipped w * x was +-0). */
+typedef struct {
+    const uint16_t *count;   /* per row */
+    const uint16_t *idx;     /* sum(count) positions */
+    const float *val;        /* sum(count) weights */
+} kiln_sparse_f32;
+
+/* Same contract as kiln_conv2d_f32 with the weights in w; needs no scratch. */
+void kiln_conv2d_sparse_f32(const kiln_conv2d_params *p, const float *x,
+                            const kiln_sparse_f32 *w, const float *b, float *y);
+/* Same contract as kiln_gemm_f32 with op(B) in w (trans_b is ignored). */
+void kiln_gemm_sparse_f32(const kiln_gemm_params *p, const float *a, const kiln_sparse_f32 *w,
+                          const float *c, float *y);
+
 /* ---- MatMul with numpy broadcasting over batch dims ----------------------------- */
 typedef struct {
     int32_t m, n, k;

@@ -28,3 +28,5 @@ for m in "$@"; do
 done
 echo "(kiln_us: median latency of the generated code, -O3, one inference; ort_us: ONNX Runtime"
 echo " via onnxruntime-node, one thread, including the binding's per-call overhead; ratio = kiln/ort)"
+echo
+sh tests/bench_prune.sh

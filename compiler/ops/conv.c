@@ -77,6 +77,8 @@ static int conv_infer(Graph *g, Node *n, Diag *d)
     return 0;
 }
 
+kiln_conv2d_params *op_conv_params(Node *n) { return &((ConvParams *)n->params)->k; }
+
 static int conv_eval(Graph *g, Node *n, Diag *d)
 {
     ConvParams *p = n->params;

@@ -1115,6 +1115,116 @@ def _(rng):
     return Case(m, [('input:0', normal(rng, [2, 3]))])
 
 
+# ------------------------------------------------------------------------------- pruning
+def zero_rows(w, rows):
+    w = w.copy()
+    w[list(rows)] = 0.0
+    return w
+
+
+@case('prune_dead_channels', 'Conv with 2 of 8 output channels all-zero (weights and bias) -> '
+      'Relu -> depthwise -> Relu -> 1x1 Conv -> MaxPool -> GlobalAveragePool -> Gemm: pass_prune '
+      'removes them')
+def _(rng):
+    b1 = normal(rng, [8], 0.3)
+    b1[[2, 5]] = 0.0
+    bd = normal(rng, [8], 0.3)
+    bd[[2, 5]] = 0.0   # zero in, zero bias: still dead after the depthwise
+    inits = [init('w1', zero_rows(weight(rng, [8, 1, 3, 3]), [2, 5])), init('b1', b1),
+             init('wd', weight(rng, [8, 1, 3, 3])), init('bd', bd),
+             init('w2', weight(rng, [6, 8, 1, 1])), init('b2', normal(rng, [6], 0.3)),
+             init('fw', weight(rng, [4, 6])), init('fb', normal(rng, [4], 0.3))]
+    nodes = [node('Conv', ['x', 'w1', 'b1'], ['c1'], pads=[1, 1, 1, 1]),
+             node('Relu', ['c1'], ['r1']),
+             node('Conv', ['r1', 'wd', 'bd'], ['c2'], pads=[1, 1, 1, 1], group=8),
+             node('Relu', ['c2'], ['r2']),
+             node('Conv', ['r2', 'w2', 'b2'], ['c3']),
+             node('Relu', ['c3'], ['r3']),
+             node('MaxPool', ['r3'], ['p'], kernel_shape=[2, 2], strides=[2, 2]),
+             node('GlobalAveragePool', ['p'], ['g']),
+             node('Flatten', ['g'], ['f']),
+             node('Gemm', ['f', 'fw', 'fb'], ['y'], transB=1)]
+    m = model(nodes, [('x', [1, 1, 8, 8])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 1, 8, 8]))])
+
+
+@case('prune_const_channel', 'Unpadded Conv whose channel 1 has zero weights and bias 0.7 '
+      '(relu(0.7) is a constant) and channel 4 zero weights, bias -0.3 (relu gives 0): both '
+      'removed, the constant folded into the next 1x1 Conv bias')
+def _(rng):
+    b1 = normal(rng, [6], 0.3)
+    b1[1], b1[4] = 0.7, -0.3
+    inits = [init('w1', zero_rows(weight(rng, [6, 3, 3, 3]), [1, 4])), init('b1', b1),
+             init('w2', weight(rng, [5, 6, 1, 1])), init('b2', normal(rng, [5], 0.3))]
+    nodes = [node('Conv', ['x', 'w1', 'b1'], ['c1']),
+             node('Relu', ['c1'], ['r1']),
+             node('Conv', ['r1', 'w2', 'b2'], ['y'])]
+    m = model(nodes, [('x', [1, 3, 6, 6])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 3, 6, 6]))])
+
+
+@case('prune_gemm_chain', 'Gemm 16->12 (transB) with 3 zero output rows, one with bias 0.5 -> '
+      'Relu -> Gemm 12->4: the rows go, the constant folds into the second Gemm\'s C')
+def _(rng):
+    b1 = normal(rng, [12], 0.3)
+    b1[[3, 7, 10]] = [0.5, 0.0, -0.2]
+    inits = [init('w1', zero_rows(weight(rng, [12, 16]), [3, 7, 10])), init('b1', b1),
+             init('w2', weight(rng, [12, 4], fan_in=12)), init('b2', normal(rng, [4], 0.3))]
+    nodes = [node('Gemm', ['x', 'w1', 'b1'], ['h'], transB=1),
+             node('Relu', ['h'], ['a']),
+             node('Gemm', ['a', 'w2', 'b2'], ['y'])]
+    m = model(nodes, [('x', [1, 16])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 16]))])
+
+
+@case('prune_residual', 'Two Convs dead on channels {1,3} and {3,6}, added (residual) -> Relu -> '
+      '1x1 Conv: only channel 3, dead on both branches, is removed')
+def _(rng):
+    ba, bb = normal(rng, [8], 0.3), normal(rng, [8], 0.3)
+    ba[[1, 3]] = 0.0
+    bb[[3, 6]] = 0.0
+    inits = [init('wa', zero_rows(weight(rng, [8, 2, 3, 3]), [1, 3])), init('ba', ba),
+             init('wb', zero_rows(weight(rng, [8, 2, 1, 1]), [3, 6])), init('bb', bb),
+             init('w2', weight(rng, [4, 8, 1, 1])), init('b2', normal(rng, [4], 0.3))]
+    nodes = [node('Conv', ['x', 'wa', 'ba'], ['a'], pads=[1, 1, 1, 1]),
+             node('Conv', ['x', 'wb', 'bb'], ['b']),
+             node('Add', ['a', 'b'], ['s']),
+             node('Relu', ['s'], ['r']),
+             node('Conv', ['r', 'w2', 'b2'], ['y'])]
+    m = model(nodes, [('x', [1, 2, 5, 5])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 2, 5, 5]))])
+
+
+def sparsify(rng, w, amount):
+    w = w.copy()
+    w[rng.uniform(0.0, 1.0, w.shape) < amount] = 0.0
+    return w
+
+
+@case('sparse_cnn', 'About 80 % zero weights (unstructured) in a 3x3 Conv (pads 1, stride 2), a '
+      'depthwise Conv, a 1x1 Conv and a Gemm: all take the sparse kernels (--sparse auto)')
+def _(rng):
+    inits = [init('w1', sparsify(rng, weight(rng, [16, 4, 3, 3]), 0.8)),
+             init('b1', normal(rng, [16], 0.3)),
+             init('wd', sparsify(rng, weight(rng, [16, 1, 3, 3]), 0.8)),
+             init('bd', normal(rng, [16], 0.3)),
+             init('w2', sparsify(rng, weight(rng, [24, 16, 1, 1]), 0.8)),
+             init('b2', normal(rng, [24], 0.3)),
+             init('fw', sparsify(rng, weight(rng, [10, 24]), 0.8)),
+             init('fb', normal(rng, [10], 0.3))]
+    nodes = [node('Conv', ['x', 'w1', 'b1'], ['c1'], pads=[1, 1, 1, 1], strides=[2, 2]),
+             node('Relu', ['c1'], ['r1']),
+             node('Conv', ['r1', 'wd', 'bd'], ['c2'], pads=[1, 1, 1, 1], group=16),
+             node('Relu', ['c2'], ['r2']),
+             node('Conv', ['r2', 'w2', 'b2'], ['c3']),
+             node('Relu', ['c3'], ['r3']),
+             node('GlobalAveragePool', ['r3'], ['g']),
+             node('Flatten', ['g'], ['f']),
+             node('Gemm', ['f', 'fw', 'fb'], ['y'], transB=1)]
+    m = model(nodes, [('x', [1, 4, 12, 10])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 4, 12, 10]))])
+
+
 # ------------------------------------------------------------------------------- driver
 def yaml_float(v):
     """1.0e-4 style: parsed as a float by YAML 1.1 and 1.2 resolvers and by strtod."""
