@@ -108,8 +108,8 @@ for meth in percentile:99.9 mse; do
         --calib-method $meth --data examples/digits/test_data_set_0 --snr-min 25 >"$tmp/log" 2>&1; then
         ok; else bad "method-$meth"; fi
 done
-# --snr-min is enforced: an impossible threshold fails
-if expect 1 'LOW SNR' verify examples/digits/model.onnx --quantize int8 \
+# --snr-min is enforced: an impossible threshold fails (exit 3, an output differs)
+if expect 3 'LOW SNR' verify examples/digits/model.onnx --quantize int8 \
     --calib tests/quant/digits_calib.npy --data examples/digits/test_data_set_0 --snr-min 200; then
     ok; else bad snr-min; fi
 
