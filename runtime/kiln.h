@@ -202,9 +202,13 @@ typedef struct {
     int32_t out_dims[KILN_MAX_RANK];
     int32_t pad_begin[KILN_MAX_RANK];     /* may be negative (crop) */
     uint8_t value[8];                     /* one element's bytes, host byte order */
+    int32_t mode;                         /* KILN_PAD_CONSTANT, _REFLECT or _EDGE */
 } kiln_pad_params;
 
-/* Constant-mode Pad. */
+enum { KILN_PAD_CONSTANT = 0, KILN_PAD_REFLECT = 1, KILN_PAD_EDGE = 2 };
+
+/* Pad: constant fills with value; reflect mirrors without repeating the border (pads must
+ * be smaller than the dim); edge repeats the border element. */
 void kiln_pad(const kiln_pad_params *p, const void *x, void *y);
 
 typedef struct {
@@ -225,6 +229,76 @@ typedef struct {
 
 /* Trilu: copies the kept triangle, zeroes the rest (all-zero bytes is 0 in every type). */
 void kiln_trilu(const kiln_trilu_params *p, const void *x, void *y);
+
+/* ---- Indexing with run-time int64 indices (negative counts from the end) ----------
+ * Each returns 0, or -1 as soon as an index is out of range (output then partly written). */
+typedef struct {
+    int32_t elem_size;
+    int32_t rank;
+    int32_t dims[KILN_MAX_RANK];          /* of indices (= of the output) */
+    int32_t data_strides[KILN_MAX_RANK];  /* element strides of data */
+    int32_t axis, axis_len;               /* axis_len: data's size on axis */
+} kiln_gather_elements_params;
+
+/* y[i...] = data[i... with i[axis] replaced by indices[i...]] */
+int kiln_gather_elements(const kiln_gather_elements_params *p, const void *data,
+                         const int64_t *indices, void *y);
+
+typedef struct {
+    int32_t batch;                        /* product of the batch_dims leading dims */
+    int32_t n_tuples;                     /* index tuples per batch */
+    int32_t k;                            /* length of one index tuple */
+    int32_t data_dims[KILN_MAX_RANK];     /* data dims after the batch dims (first k used) */
+    int32_t data_strides[KILN_MAX_RANK];  /* their element strides */
+    int32_t slice;                        /* elements copied per tuple */
+    int32_t data_batch;                   /* data elements per batch */
+    int32_t elem_size;
+} kiln_gather_nd_params;
+
+int kiln_gather_nd(const kiln_gather_nd_params *p, const void *data, const int64_t *indices,
+                   void *y);
+
+typedef enum {
+    KILN_REDUCE_NONE = 0, KILN_REDUCE_ADD, KILN_REDUCE_MUL, KILN_REDUCE_MAX, KILN_REDUCE_MIN
+} kiln_reduce_op;
+
+typedef enum { KILN_TYPE_OTHER = 0, KILN_TYPE_F32, KILN_TYPE_S32, KILN_TYPE_S64 } kiln_elem_type;
+
+/* *dst = reduce(*dst, *src) for one element; NONE copies (any type), the others need a
+ * typed element (f32, s32, s64; integers wrap). */
+void kiln_reduce_elem(kiln_reduce_op op, kiln_elem_type type, int32_t elem_size, void *dst,
+                      const void *src);
+
+typedef struct {
+    kiln_gather_elements_params g;        /* dims of indices/updates, strides of data */
+    int32_t data_numel;
+    kiln_reduce_op reduction;
+    kiln_elem_type type;
+} kiln_scatter_elements_params;
+
+/* y = data, then y[i... with i[axis] = indices[i...]] (reduce)= updates[i...]; y may be data. */
+int kiln_scatter_elements(const kiln_scatter_elements_params *p, const void *data,
+                          const int64_t *indices, const void *updates, void *y);
+
+typedef struct {
+    kiln_gather_nd_params g;              /* batch 1 */
+    int32_t data_numel;
+    kiln_reduce_op reduction;
+    kiln_elem_type type;
+} kiln_scatter_nd_params;
+
+int kiln_scatter_nd(const kiln_scatter_nd_params *p, const void *data, const int64_t *indices,
+                    const void *updates, void *y);
+
+typedef struct {
+    int32_t elem_size;
+    int32_t outer, depth, inner;          /* y viewed as [outer][depth][inner] */
+    kiln_elem_type index_type;            /* f32, s32 or s64 indices */
+} kiln_one_hot_params;
+
+/* y = values[1] where the index (made non-negative by adding depth) equals the position on
+ * the depth axis, values[0] elsewhere; indices outside [-depth, depth) give all values[0]. */
+void kiln_one_hot(const kiln_one_hot_params *p, const void *indices, const void *values, void *y);
 
 /* Plain copy of n bytes (memcpy without <string.h> in generated code). */
 void kiln_copy(void *dst, const void *src, size_t n);

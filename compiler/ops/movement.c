@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Type-agnostic data movement: Transpose, Concat, Pad (constant), Gather. */
+/* Type-agnostic data movement: Transpose, Concat, Pad, Gather. */
 #include "op_common.h"
 
 #include <string.h>
@@ -179,8 +179,11 @@ static int pad_infer(Graph *g, Node *n, Diag *d)
 {
     Tensor *x = n->inputs[0];
     const char *mode = ir_attr_str(n, "mode", "constant");
-    if (strcmp(mode, "constant") != 0) {
-        node_error(d, n, "mode '%s' is not supported (only 'constant')", mode);
+    int32_t kmode = !strcmp(mode, "constant") ? KILN_PAD_CONSTANT
+                  : !strcmp(mode, "reflect") ? KILN_PAD_REFLECT
+                  : !strcmp(mode, "edge") ? KILN_PAD_EDGE : -1;
+    if (kmode < 0) {
+        node_error(d, n, "mode '%s' is not supported (constant, reflect, edge)", mode);
         return -1;
     }
     int64_t pads[2 * IR_MAX_RANK];
@@ -222,12 +225,23 @@ static int pad_infer(Graph *g, Node *n, Diag *d)
             node_error(d, n, "pads make dimension %d negative or too large", i);
             return -1;
         }
+        /* reflect mirrors inside the input, so it needs pads below the dim, and every
+         * mode but constant needs a non-empty input to copy from */
+        int64_t reach = kmode == KILN_PAD_REFLECT ? x->dims[i] - 1 : x->dims[i];
+        if (kmode != KILN_PAD_CONSTANT && out[i] > 0 &&
+            (pads[i] > reach || pads[x->rank + i] > reach || x->dims[i] == 0)) {
+            node_error(d, n, "%s padding of %lld/%lld needs dimension %d (size %lld) to be "
+                       "larger", mode, (long long)pads[i], (long long)pads[x->rank + i], i,
+                       (long long)x->dims[i]);
+            return -1;
+        }
         p->k.in_dims[i] = (int32_t)x->dims[i];
         p->k.out_dims[i] = (int32_t)out[i];
         p->k.pad_begin[i] = (int32_t)pads[i];
     }
     p->k.elem_size = (int32_t)dtype_size(x->dtype);
     p->k.rank = x->rank;
+    p->k.mode = kmode;
     /* the pad value as one element of x's type */
     if (x->dtype == DT_F32) {
         float f = (float)value;
@@ -256,10 +270,11 @@ static int pad_emit(Emit *e, Node *n, Diag *d)
 {
     const kiln_pad_params *k = &((PadParams *)n->params)->k;
     const char *pn = cg_new_params(e, "kiln_pad_params");
-    cg_decl(e, "{%d, %d, %s, %s, %s, {%u, %u, %u, %u, %u, %u, %u, %u}};\n", k->elem_size, k->rank,
-            cg_i32_list(e, k->in_dims, KILN_MAX_RANK), cg_i32_list(e, k->out_dims, KILN_MAX_RANK),
-            cg_i32_list(e, k->pad_begin, KILN_MAX_RANK), k->value[0], k->value[1], k->value[2],
-            k->value[3], k->value[4], k->value[5], k->value[6], k->value[7]);
+    cg_decl(e, "{%d, %d, %s, %s, %s, {%u, %u, %u, %u, %u, %u, %u, %u}, %d};\n", k->elem_size,
+            k->rank, cg_i32_list(e, k->in_dims, KILN_MAX_RANK),
+            cg_i32_list(e, k->out_dims, KILN_MAX_RANK), cg_i32_list(e, k->pad_begin, KILN_MAX_RANK),
+            k->value[0], k->value[1], k->value[2], k->value[3], k->value[4], k->value[5],
+            k->value[6], k->value[7], k->mode);
     cg_stmt(e, "kiln_pad(&%s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]), cg_ptr(e, n->outputs[0]));
     cg_use_kernel(e, "kiln_pad");
     return 0;
@@ -275,7 +290,8 @@ const OpDef op_pad = {
 
 typedef struct {
     kiln_gather_params k;
-    Tensor *indices64;   /* indices as int64, range-checked */
+    Tensor *indices64;   /* constant indices as int64, range-checked */
+    int run_time;        /* indices known only at run time (int64): the kernel checks them */
 } GatherParams;
 
 static int gather_infer(Graph *g, Node *n, Diag *d)
@@ -285,8 +301,11 @@ static int gather_infer(Graph *g, Node *n, Diag *d)
         node_error(d, n, "indices must be int32 or int64");
         return -1;
     }
-    if (op_require_const(n, 1, d))
+    if (!ir_is_const(idx) && idx->dtype != DT_S64) {
+        node_error(d, n, "not supported: run-time indices of type %s (int64 only)",
+                   dtype_name(idx->dtype));
         return -1;
+    }
     int axis = op_axis(n, ir_attr_int(n, "axis", 0), x->rank, d);
     if (axis < 0)
         return -1;
@@ -296,11 +315,16 @@ static int gather_infer(Graph *g, Node *n, Diag *d)
         return -1;
     }
     GatherParams *p = arena_alloc(g->arena, sizeof *p);
-    p->indices64 = ir_tensor_new(g, arena_printf(g->arena, "%s.indices", n->name));
-    ir_set_shape(p->indices64, DT_S64, idx->rank, idx->dims);
-    int64_t *iv = ir_alloc_data(g, p->indices64);
     int64_t len = x->dims[axis];
-    for (int64_t i = 0; i < ir_numel(idx); i++) {
+    p->run_time = !ir_is_const(idx);
+    p->indices64 = idx;
+    int64_t *iv = NULL;
+    if (!p->run_time) {
+        p->indices64 = ir_tensor_new(g, arena_printf(g->arena, "%s.indices", n->name));
+        ir_set_shape(p->indices64, DT_S64, idx->rank, idx->dims);
+        iv = ir_alloc_data(g, p->indices64);
+    }
+    for (int64_t i = 0; iv && i < ir_numel(idx); i++) {
         iv[i] = ir_const_int(idx, i);
         if (iv[i] < -len || iv[i] >= len) {
             node_error(d, n, "index %lld is out of range for axis %d of size %lld",
@@ -346,13 +370,19 @@ static int gather_eval(Graph *g, Node *n, Diag *d)
 
 static int gather_emit(Emit *e, Node *n, Diag *d)
 {
-    const kiln_gather_params *k = &((GatherParams *)n->params)->k;
+    const GatherParams *p = n->params;
+    const kiln_gather_params *k = &p->k;
+    if (ir_numel(n->outputs[0]) == 0)
+        return 0;
     const char *pn = cg_new_params(e, "kiln_gather_params");
     cg_decl(e, "{%d, %d, %d, %d, %d};\n", k->elem_size, k->outer, k->axis_len, k->inner,
             k->n_indices);
-    /* indices were range-checked at compile time, so the status cannot be non-zero */
-    cg_stmt(e, "(void)kiln_gather(&%s, %s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
-            cg_ptr(e, n->inputs[1]), cg_ptr(e, n->outputs[0]));
+    if (p->run_time)   /* an index out of range makes the run function fail */
+        cg_stmt(e, "if (kiln_gather(&%s, %s, %s, %s) != 0)\n        return 1;\n", pn,
+                cg_ptr(e, n->inputs[0]), cg_ptr(e, n->inputs[1]), cg_ptr(e, n->outputs[0]));
+    else   /* range-checked at compile time: the status cannot be non-zero */
+        cg_stmt(e, "(void)kiln_gather(&%s, %s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
+                cg_ptr(e, n->inputs[1]), cg_ptr(e, n->outputs[0]));
     cg_use_kernel(e, "kiln_gather");
     return 0;
 }

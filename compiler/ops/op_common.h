@@ -40,7 +40,8 @@ int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode
     X(constant_of_shape) X(size) X(range) X(eye_like) X(trilu) \
     X(lstm) X(gru) X(rnn) \
     X(quantize_linear) X(dequantize_linear) X(dynamic_quantize_linear) X(matmul_integer) \
-    X(qlinear_matmul) X(conv_integer) X(qlinear_conv)
+    X(qlinear_matmul) X(conv_integer) X(qlinear_conv) \
+    X(gather_elements) X(gather_nd) X(scatter_elements) X(scatter) X(scatter_nd) X(one_hot)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)

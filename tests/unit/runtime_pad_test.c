@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* kiln_pad (constant mode) against per-element index arithmetic, with cropping pads. */
+/* kiln_pad (constant, reflect, edge) against per-element index arithmetic, with cropping pads. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,11 +10,22 @@
 #include "kiln.h"
 #include "runtime_test.h"
 
-static size_t run_case(int32_t rank, const int32_t *in_dims, const int32_t *begin,
-                       const int32_t *end, int32_t es)
+/* The input coordinate for output coordinate c of a dim of size n, or -1 for fill. */
+static int32_t ref_source(int32_t c, int32_t n, int32_t mode)
+{
+    if (mode == KILN_PAD_CONSTANT)
+        return c < 0 || c >= n ? -1 : c;
+    if (mode == KILN_PAD_EDGE)
+        return c < 0 ? 0 : c >= n ? n - 1 : c;
+    return c < 0 ? -c : c >= n ? 2 * n - 2 - c : c;   /* reflect */
+}
+
+static size_t run_mode_case(int32_t rank, const int32_t *in_dims, const int32_t *begin,
+                            const int32_t *end, int32_t es, int32_t mode)
 {
     kiln_pad_params p;
-    p.elem_size = es, p.rank = rank;
+    memset(&p, 0, sizeof p);
+    p.elem_size = es, p.rank = rank, p.mode = mode;
     int32_t nin = 1, nout = 1;
     for (int32_t d = 0; d < rank; d++) {
         p.in_dims[d] = in_dims[d];
@@ -35,9 +46,9 @@ static size_t run_case(int32_t rank, const int32_t *in_dims, const int32_t *begi
     for (int32_t i = 0; i < nout; i++) {
         int32_t rem = i, src = 0, stride = 1, inside = 1;
         for (int32_t d = rank - 1; d >= 0; d--) {
-            const int32_t c = rem % p.out_dims[d] - begin[d];
+            const int32_t c = ref_source(rem % p.out_dims[d] - begin[d], in_dims[d], mode);
             rem /= p.out_dims[d];
-            if (c < 0 || c >= in_dims[d])
+            if (c < 0)
                 inside = 0;
             src += c * stride;
             stride *= in_dims[d];
@@ -48,9 +59,32 @@ static size_t run_case(int32_t rank, const int32_t *in_dims, const int32_t *begi
     kiln_pad(&p, x, got);
     const size_t bad = test_mismatches_bytes("pad", want, got, out_bytes);
     if (bad)
-        printf("  case rank=%d es=%d\n", rank, es);
+        printf("  case rank=%d es=%d mode=%d\n", rank, es, mode);
     free(x), free(want), free(got);
     return bad;
+}
+
+static size_t run_case(int32_t rank, const int32_t *in_dims, const int32_t *begin,
+                       const int32_t *end, int32_t es)
+{
+    return run_mode_case(rank, in_dims, begin, end, es, KILN_PAD_CONSTANT);
+}
+
+static void test_pad_reflect_edge(void **state)
+{
+    (void)state;
+    const int32_t d2[] = {3, 4}, b2[] = {2, 3}, e2[] = {1, 2};     /* pads up to dim - 1 */
+    const int32_t d3[] = {2, 3, 5}, b3[] = {1, -1, 4}, e3[] = {0, 2, 4};
+    const int32_t d1[] = {1}, b1[] = {0}, e1[] = {0};             /* one element, no pad */
+    size_t bad = 0;
+    for (int32_t mode = KILN_PAD_REFLECT; mode <= KILN_PAD_EDGE; mode++) {
+        bad += run_mode_case(2, d2, b2, e2, 4, mode);
+        bad += run_mode_case(3, d3, b3, e3, 8, mode);
+        bad += run_mode_case(1, d1, b1, e1, 1, mode);
+    }
+    const int32_t eb[] = {5, 7}, ee[] = {6, 1};                   /* edge: any pad length */
+    bad += run_mode_case(2, d2, eb, ee, 2, KILN_PAD_EDGE);
+    assert_int_equal(bad, 0);
 }
 
 static void test_pad_positive(void **state)
@@ -87,6 +121,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pad_positive),
         cmocka_unit_test(test_pad_negative_crops),
+        cmocka_unit_test(test_pad_reflect_edge),
     };
     return cmocka_run_group_tests_name("runtime_pad", tests, NULL, NULL);
 }
