@@ -89,7 +89,7 @@ def lstm_weights(rng, dirs, hidden, inputs, gates):
             mg.normal(rng, [dirs, 2 * gates * hidden], 0.3))
 
 
-@case('lstm_bidirectional_peepholes_clip', 'LSTM bidirectional, peepholes, clip 0.3 (below |gate inputs| and |c|), initial h/c, sequence_lens [5, 3] as a constant, all three outputs')
+@case('lstm_bidirectional_peepholes_clip', 'LSTM bidirectional, peepholes, clip 0.3 (smaller than many gate inputs and cell values), initial h/c, sequence_lens [5, 3] as a constant, all three outputs')
 def _(rng):
     w, r, b = lstm_weights(rng, 2, 4, 3, 4)
     p = mg.normal(rng, [2, 12], 0.5)
