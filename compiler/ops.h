@@ -36,6 +36,12 @@ struct OpDef {
     kiln_act *(*act_slot)(Node *n);                   /* fused-activation field, or NULL */
     int (*to_act)(const Node *n, kiln_act *out);      /* OPF_ACTIVATION ops */
     int (*lower)(Graph *g, Node *n, Diag *d);         /* layout tweaks before codegen */
+    /* In-place execution (memory planner): bit i set when output 0 may start at input
+     * i's address (the kernel never clobbers an input element before reading it);
+     * set_in_place switches the kernel to mode (1 in place, 2 line buffer, 0 separate)
+     * and returns -1 if the op has no such mode. NULL set_in_place: aliasing is free. */
+    unsigned (*in_place_inputs)(const Node *n);
+    int (*set_in_place)(Node *n, int mode);
 };
 
 const OpDef *op_find(const char *name);

@@ -23,7 +23,8 @@ static const struct {
     {"dce2", pass_dce},
     {"layout", pass_layout},     /* per-op weight layouts */
     {"views", pass_views},       /* view ops become aliases */
-    {"plan", pass_plan},         /* liveness and arena offsets */
+    {"schedule", pass_schedule}, /* execution order with the lowest peak memory */
+    {"plan", pass_plan},         /* liveness, in-place reuse and arena offsets */
 };
 
 static int run_passes(Graph *g, const Options *o, Diag *d)
@@ -31,6 +32,7 @@ static int run_passes(Graph *g, const Options *o, Diag *d)
     PassOptions po = {.max_fold_bytes = (int64_t)256 << 20,
                       .alignment = o->tgt.alignment > 0 ? o->tgt.alignment : 16};
     g->alignment = po.alignment;
+    g->io_in_arena = o->io_in_arena;
     for (size_t i = 0; i < KILN_ARRAY_LEN(pipeline); i++) {
         if (pipeline[i].fn(g, &po, d))
             return -1;
@@ -90,7 +92,9 @@ void pipeline_options_text(const Options *o, char *out, size_t size)
                           (long long)o->shapes[i].dims[k]);
     }
     if (o->target && n < (int)size)
-        snprintf(out + n, size - (size_t)n, ", --target %s", o->target);
+        n += snprintf(out + n, size - (size_t)n, ", --target %s", o->target);
+    if (o->io_in_arena && n < (int)size)
+        snprintf(out + n, size - (size_t)n, ", --io-in-arena");
 }
 
 int pipeline_write(Graph *g, const Options *o, const char *dir, Diag *d)

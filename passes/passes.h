@@ -19,6 +19,7 @@ int pass_fold_bn(Graph *g, const PassOptions *o, Diag *d);
 int pass_fuse_act(Graph *g, const PassOptions *o, Diag *d);
 int pass_layout(Graph *g, const PassOptions *o, Diag *d);
 int pass_views(Graph *g, const PassOptions *o, Diag *d);
+int pass_schedule(Graph *g, const PassOptions *o, Diag *d);
 int pass_plan(Graph *g, const PassOptions *o, Diag *d);
 
 /* Plan checker: every arena buffer lies inside the arena and no two buffers live at the
