@@ -31,9 +31,15 @@ const char *cg_ptr(Emit *e, Tensor *t)
         return io_param_name(e->g, root);
     if (!e->g->io_in_arena && root->output_home)
         return root->output_home->c_name;
+    int64_t slice = 0;   /* a Concat input written straight into the output */
+    while (root->slice_of) {
+        slice += root->slice_offset;
+        root = ir_storage(root->slice_of);
+    }
     if (root->offset < 0)
         KILN_UNREACHABLE("tensor has no storage");
-    return arena_printf(e->g->arena, "(%s *)(void *)(arena + %lld)", type, (long long)root->offset);
+    return arena_printf(e->g->arena, "(%s *)(void *)(arena + %lld)", type,
+                        (long long)(root->offset + slice));
 }
 
 const char *cg_scratch(Emit *e, const Node *n, const char *type)

@@ -41,6 +41,8 @@ typedef struct Tensor {
     struct Tensor *alias_of;     /* storage shared with this tensor (views) */
     struct Tensor *output_home;  /* graph output whose buffer holds this tensor, if any */
     struct Tensor *reuses;       /* input whose storage its producer overwrote in place */
+    struct Tensor *slice_of;     /* written straight into this tensor's storage (Concat) */
+    int64_t slice_offset;        /* at this byte offset */
     int64_t offset;              /* arena offset after planning, -1 if none */
     int first_step, last_step;   /* liveness after planning */
     const char *c_name;          /* identifier in generated code, if any */

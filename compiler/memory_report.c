@@ -78,6 +78,10 @@ void memory_report_json(const Graph *g, cJSON *root)
 
 void memory_tensor_json(const Tensor *t, cJSON *o)
 {
+    if (t->slice_of && t->offset >= 0) {
+        cJSON_AddStringToObject(o, "slice_of", t->slice_of->name);
+        return;
+    }
     if (t->offset < 0 || t->first_step < 0)
         return;
     cJSON_AddNumberToObject(o, "first_step", t->first_step);

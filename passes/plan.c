@@ -10,6 +10,9 @@
  *    The tensors chained this way form one buffer: several (lifetime, size) rectangles
  *    sharing one base offset. Depthwise convs whose step sets the peak switch from the
  *    fast plane copy to the line buffer (smaller scratch).
+ *    A Concat whose inputs are contiguous runs of its output (batch 1, axis 1) lets each
+ *    input's producer write straight into its slice (OpDef.input_slice): the inputs get
+ *    no buffer of their own and the output lives from the first producer on.
  * 3. Lower bound: the most bytes live at one step. No placement can beat it.
  * 4. Placement. Each strategy orders the buffers and puts each at the lowest (first
  *    fit) or tightest (best fit) aligned offset where none of its rectangles overlaps a
@@ -55,7 +58,7 @@ static int64_t align_up(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
  * and the intermediates that are written straight into an output. */
 static int in_arena(const Graph *g, const Tensor *t)
 {
-    if (t->data || t->alias_of)
+    if (t->data || t->alias_of || t->slice_of)
         return 0;
     return g->io_in_arena || (!t->is_input && !t->is_output && !t->output_home);
 }
@@ -79,7 +82,61 @@ static int64_t scratch_of(const Node *n)
     return n->op->scratch_bytes ? n->op->scratch_bytes(n) : 0;
 }
 
-/* first_step/last_step of every storage root (views count as reads of their root). */
+/* Where t's bytes live: its storage root, or the Concat output it is a slice of. */
+static Tensor *home(Tensor *t)
+{
+    Tensor *r = ir_storage(t);
+    while (r->slice_of)
+        r = ir_storage(r->slice_of);
+    return r;
+}
+
+static int64_t home_offset(const Tensor *t)
+{
+    int64_t off = 0;
+    for (const Tensor *r = ir_storage((Tensor *)t); r->slice_of; r = ir_storage(r->slice_of))
+        off += r->slice_offset;
+    return off;
+}
+
+/* An input a producer may write straight into a Concat output: produced by a real
+ * kernel, not shared through views or I/O, read once by this Concat. */
+static int can_slice(const Graph *g, const Node *n, int i)
+{
+    Tensor *x = n->inputs[i];
+    if (!x->producer || x->producer->op->flags & OPF_VIEW || !in_arena(g, x) ||
+        x->is_input || x->is_output || x->output_home)
+        return 0;
+    for (int j = 0; j < n->n_inputs; j++)
+        if (j != i && n->inputs[j] == x)
+            return 0;
+    for (int k = 0; k < g->n_tensors; k++)
+        if (g->tensors[k]->alias_of == x)
+            return 0;
+    return 1;
+}
+
+/* Concat in place: every input of a qualifying Concat becomes a slice of its output. */
+static void concat_slices(Graph *g)
+{
+    for (int i = 0; i < g->n_tensors; i++)
+        g->tensors[i]->slice_of = NULL;
+    for (int s = 0; s < g->n_nodes; s++) {
+        Node *n = g->nodes[s];
+        Tensor *y = n->n_outputs ? n->outputs[0] : NULL;
+        if (!n->op->input_slice || !y || !in_arena(g, y))
+            continue;
+        int ok = 1;
+        for (int i = 0; i < n->n_inputs && ok; i++)
+            ok = n->inputs[i] && n->op->input_slice(n, i) >= 0 && can_slice(g, n, i);
+        for (int i = 0; i < n->n_inputs && ok; i++) {
+            n->inputs[i]->slice_of = y;
+            n->inputs[i]->slice_offset = n->op->input_slice(n, i);
+        }
+    }
+}
+
+/* first_step/last_step of every storage home (views and slices count as its reads). */
 static void liveness(Graph *g)
 {
     for (int i = 0; i < g->n_tensors; i++)
@@ -87,7 +144,7 @@ static void liveness(Graph *g)
     for (int s = 0; s < g->n_nodes; s++) {
         Node *n = g->nodes[s];
         for (int j = 0; j < n->n_outputs; j++) {
-            Tensor *root = n->outputs[j] ? ir_storage(n->outputs[j]) : NULL;
+            Tensor *root = n->outputs[j] ? home(n->outputs[j]) : NULL;
             if (root && root->first_step < 0)
                 root->first_step = s;
             if (root)
@@ -96,7 +153,7 @@ static void liveness(Graph *g)
         for (int j = 0; j < n->n_inputs; j++) {
             if (!n->inputs[j])
                 continue;
-            Tensor *root = ir_storage(n->inputs[j]);
+            Tensor *root = home(n->inputs[j]);
             root->last_step = s > root->last_step ? s : root->last_step;
         }
     }
@@ -161,9 +218,9 @@ static void build_tensor_buffers(Plan *p)
         if (victim && (!n->op->set_in_place || n->op->set_in_place(n, p->mode[s]) == 0))
             n->outputs[0]->reuses = victim;
         for (int j = 0; j < n->n_outputs; j++) {
-            Tensor *t = n->outputs[j];
+            Tensor *t = n->outputs[j] ? home(n->outputs[j]) : NULL;   /* a Concat output is */
             if (!t || !in_arena(g, t) || t->first_step != s || p->group[t->id] >= 0)
-                continue;
+                continue;                                             /* born with a slice */
             int b = t->reuses ? p->group[t->reuses->id] : p->count++;
             if (!t->reuses) {
                 p->bufs[b] = (Buffer){.t = t};
@@ -438,6 +495,7 @@ static void apply(Plan *p, const int *order, int best_fit, Forbid *tmp)
 int pass_plan(Graph *g, const PassOptions *o, Diag *d)
 {
     Plan p = {.g = g, .align = o->alignment > 0 ? o->alignment : 16};
+    concat_slices(g);
     liveness(g);
     size_t nb = (size_t)(g->n_tensors + g->n_nodes) + 1;
     p.bufs = arena_array(g->arena, nb, sizeof(Buffer));
@@ -490,6 +548,11 @@ int pass_plan(Graph *g, const PassOptions *o, Diag *d)
         Tensor *t = g->tensors[i];
         t->offset = p.group[t->id] >= 0 ? p.bufs[p.group[t->id]].offset : -1;
     }
+    for (int i = 0; i < g->n_tensors; i++) {   /* slices: inside their Concat output */
+        Tensor *t = g->tensors[i];
+        if (t->slice_of)
+            t->offset = home(t)->offset + home_offset(t);
+    }
     for (int i = 0; i < p.count; i++)
         if (p.bufs[i].scratch_of)
             p.bufs[i].scratch_of->scratch_offset = p.bufs[i].offset;
@@ -510,7 +573,7 @@ static void check_liveness(const Graph *g, int *first, int *last)
             Tensor *x = j < n->n_outputs ? n->outputs[j] : n->inputs[j - n->n_outputs];
             if (!x)
                 continue;
-            int id = ir_storage(x)->id;
+            int id = home(x)->id;
             if (first[id] < 0)
                 first[id] = s;
             last[id] = s > last[id] ? s : last[id];
@@ -541,6 +604,25 @@ static int valid_in_place(const Graph *g, const Tensor *a, const Tensor *b, cons
     return reads && allowed;
 }
 
+/* A Concat input placed inside the output: at the offset its Concat gives that input,
+ * within the output's bytes (the output's lifetime covers every read of the slice). */
+static int valid_slice(const Graph *g, const Tensor *a)
+{
+    Tensor *y = a->slice_of;
+    if (a->offset != home((Tensor *)a)->offset + home_offset(a) ||
+        a->slice_offset < 0 || a->slice_offset + ir_bytes(a) > ir_bytes(y))
+        return 0;
+    for (int s = 0; s < g->n_nodes; s++) {
+        const Node *n = g->nodes[s];
+        if (!n->n_outputs || n->outputs[0] != y || !n->op->input_slice)
+            continue;
+        for (int i = 0; i < n->n_inputs; i++)
+            if (n->inputs[i] == a && n->op->input_slice(n, i) == a->slice_offset)
+                return 1;
+    }
+    return 0;
+}
+
 int plan_check(const Graph *g, Diag *d)
 {
     int bad = 0;
@@ -551,6 +633,13 @@ int plan_check(const Graph *g, Diag *d)
         const Tensor *a = g->tensors[i];
         if (a->offset < 0)
             continue;
+        if (a->slice_of) {
+            if (!valid_slice(g, a)) {
+                diag_error(d, "plan: '%s' is not at its slice of '%s'", a->name, a->slice_of->name);
+                bad++;
+            }
+            continue;
+        }
         if (!in_arena(g, a) || first[a->id] < 0) {
             diag_error(d, "plan: '%s' has an arena offset but no arena storage", a->name);
             bad++;
@@ -562,7 +651,7 @@ int plan_check(const Graph *g, Diag *d)
         }
         for (int j = i + 1; j < g->n_tensors; j++) {
             const Tensor *b = g->tensors[j];
-            if (b->offset < 0 || first[b->id] < 0 || last[a->id] < first[b->id] ||
+            if (b->offset < 0 || b->slice_of || first[b->id] < 0 || last[a->id] < first[b->id] ||
                 last[b->id] < first[a->id])
                 continue;
             if (a->offset < b->offset + ir_bytes(b) && b->offset < a->offset + ir_bytes(a) &&

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Memory planner property tests: thousands of random DAGs (elementwise ops, residual
- * adds, views, pointwise and depthwise convs, stride 2, several outputs) from a fixed
+ * adds, views, concats, pointwise and depthwise convs, stride 2, several outputs) from a fixed
  * seed are planned and every plan must pass plan_check, be at least the lower bound and
  * be reproducible; plus hand-made cases that the checker must reject. */
 #include <stdarg.h>
@@ -93,7 +93,7 @@ static Graph *random_graph(Rng *r)
         Tensor *a = made[n_made - 1 - (int)rnd(r, (uint32_t)(n_made < 4 ? n_made : 4))];
         int64_t c = a->dims[1];
         Node *n;
-        switch (rnd(r, 7)) {
+        switch (rnd(r, 8)) {
         case 0:
             n = node(g, rnd(r, 2) ? "Relu" : "Sigmoid", 1);
             n->inputs[0] = a;
@@ -108,10 +108,20 @@ static Graph *random_graph(Rng *r)
             n = node(g, "Identity", 1);
             n->inputs[0] = a;
             break;
+        case 7: {   /* axis 1 of two maps of the same size: in place when possible */
+            Tensor *b = made[rnd(r, (uint32_t)n_made)];
+            if (b->dims[2] != a->dims[2] || b->dims[3] != a->dims[3] || a->dims[1] + b->dims[1] > 16)
+                b = a;
+            n = node(g, "Concat", 2);
+            n->inputs[0] = a;
+            n->inputs[1] = b;
+            int_attr(g, n, "axis", 1);
+            break;
+        }
         case 4: {
             n = node(g, "Conv", 2);
             n->inputs[0] = a;
-            n->inputs[1] = weight(g, rnd(r, 2) ? c : 12 - c, c, 1, r);   /* 4 <-> 8 too */
+            n->inputs[1] = weight(g, rnd(r, 2) ? c : c == 4 ? 8 : 4, c, 1, r);
             break;
         }
         default: {
@@ -155,7 +165,7 @@ static int plan_graph(Graph *g, int64_t align)
 static void random_plans_are_valid(void **state)
 {
     Rng r = {20261121u};
-    int in_place = 0, at_bound = 0;
+    int in_place = 0, at_bound = 0, slices = 0, moved_slice = 0;
     for (int k = 0; k < 3000; k++) {
         Graph *g = random_graph(&r);
         int64_t align = k % 3 == 0 ? 4 : 16;
@@ -172,6 +182,16 @@ static void random_plans_are_valid(void **state)
         for (int i = 0; i < g->n_tensors; i++) {
             offsets[i] = g->tensors[i]->offset;
             in_place += g->tensors[i]->reuses != NULL;
+            slices += g->tensors[i]->slice_of != NULL;
+        }
+        for (int i = 0; i < g->n_tensors && !moved_slice; i++) {
+            Tensor *t = g->tensors[i];
+            if (!t->slice_of)
+                continue;
+            t->offset += align;   /* a slice away from its place must be caught */
+            assert_true(plan_check(g, &(Diag){.quiet = 1}) > 0);
+            t->offset -= align;
+            moved_slice = 1;
         }
         int64_t arena = g->arena_bytes;
         assert_int_equal(pass_plan(g, &(PassOptions){.alignment = align}, &d), 0);
@@ -181,8 +201,10 @@ static void random_plans_are_valid(void **state)
         free(offsets);
         ir_graph_free(g);
     }
-    printf("  %d in-place tensors, %d of 3000 plans at the lower bound\n", in_place, at_bound);
+    printf("  %d in-place tensors, %d concat slices, %d of 3000 plans at the lower bound\n",
+           in_place, slices, at_bound);
     assert_true(in_place > 1000);
+    assert_true(slices > 300 && moved_slice);
     assert_true(at_bound > 1500);
 }
 
