@@ -27,13 +27,19 @@ const char *cg_ptr(Emit *e, Tensor *t)
     const char *type = dtype_c_type(t->dtype);
     if (root->data)
         return root->c_name;
-    if (root->is_input || root->is_output)
+    if (!e->g->io_in_arena && (root->is_input || root->is_output))
         return io_param_name(e->g, root);
-    if (root->output_home)
+    if (!e->g->io_in_arena && root->output_home)
         return root->output_home->c_name;
+    int64_t slice = 0;   /* a Concat input written straight into the output */
+    while (root->slice_of) {
+        slice += root->slice_offset;
+        root = ir_storage(root->slice_of);
+    }
     if (root->offset < 0)
         KILN_UNREACHABLE("tensor has no storage");
-    return arena_printf(e->g->arena, "(%s *)(void *)(arena + %lld)", type, (long long)root->offset);
+    return arena_printf(e->g->arena, "(%s *)(void *)(arena + %lld)", type,
+                        (long long)(root->offset + slice));
 }
 
 const char *cg_scratch(Emit *e, const Node *n, const char *type)
@@ -248,6 +254,29 @@ static void emit_io_params_f32(Buf *b, const Graph *g)
                    dtype_c_type(cg_f32_wrapper_dtype(g->outputs[i])), g->outputs[i]->c_name);
 }
 
+/* NAME_input_ptr / NAME_output_ptr for I/O 0, NAME_input_K_ptr for the others. */
+static const char *io_ptr_name(const Graph *g, int is_in, int k)
+{
+    return k ? arena_printf(g->arena, "%s_%s_%d_ptr", g->name, is_in ? "input" : "output", k)
+             : arena_printf(g->arena, "%s_%s_ptr", g->name, is_in ? "input" : "output");
+}
+
+/* --io-in-arena: the zero-copy entry point and where each input and output lives. */
+static void emit_io_header(Buf *b, const Graph *g, const char *up)
+{
+    buf_printf(b, "\n/* Inputs and outputs live inside the arena (--io-in-arena; counted in\n"
+                  " * %s_ARENA_SIZE): write the inputs through NAME_input_ptr(arena), call\n"
+                  " * NAME_run_in_arena(arena), read the outputs through NAME_output_ptr(arena).\n"
+                  " * The run may overwrite the inputs. NAME_run and NAME_run_arena copy in and out. */\n"
+                  "int %s_run_in_arena(void *arena_mem);\n", up, g->name);
+    for (int i = 0; i < g->n_inputs + g->n_outputs; i++) {
+        int is_in = i < g->n_inputs;
+        const Tensor *t = is_in ? g->inputs[i] : g->outputs[i - g->n_inputs];
+        buf_printf(b, "%s *%s(void *arena_mem);\n", dtype_c_type(t->dtype),
+                   io_ptr_name(g, is_in, is_in ? i : i - g->n_inputs));
+    }
+}
+
 static void emit_header(Buf *b, const Graph *g, const CgOptions *o)
 {
     char up[256], shape[128];
@@ -295,6 +324,8 @@ static void emit_header(Buf *b, const Graph *g, const CgOptions *o)
         emit_io_params_f32(b, g);
         buf_printf(b, ");\n");
     }
+    if (g->io_in_arena)
+        emit_io_header(b, g, up);
     buf_printf(b, "\n#endif\n");
 }
 
@@ -351,6 +382,37 @@ static int emit_nodes(Emit *e, Diag *d)
 
 static void emit_f32_wrapper(Buf *b, Emit *e);
 
+/* --io-in-arena: NAME_run_in_arena runs on the arena alone; the accessors point into it;
+ * NAME_run_arena copies the caller's buffers in and out around it. */
+static void emit_io_source(Buf *b, Emit *e)
+{
+    Graph *g = e->g;
+    buf_printf(b, "int %s_run_in_arena(void *arena_mem)\n{\n"
+                  "    unsigned char *arena = (unsigned char *)arena_mem;\n    (void)arena;\n", g->name);
+    buf_append(b, e->body.data ? e->body.data : "", e->body.len);
+    buf_printf(b, "    return 0;\n}\n\n");
+    for (int i = 0; i < g->n_inputs + g->n_outputs; i++) {
+        int is_in = i < g->n_inputs;
+        Tensor *t = is_in ? g->inputs[i] : g->outputs[i - g->n_inputs];
+        const char *type = dtype_c_type(t->dtype);
+        buf_printf(b, "%s *%s(void *arena_mem)\n{\n    return (%s *)(void *)((unsigned char *)"
+                   "arena_mem + %lld);\n}\n\n", type, io_ptr_name(g, is_in, is_in ? i : i - g->n_inputs),
+                   type, (long long)ir_storage(t)->offset);
+    }
+    buf_printf(b, "int %s_run_arena(void *arena_mem%s", g->name, g->n_inputs + g->n_outputs ? ", " : "");
+    emit_io_params(b, g);
+    buf_printf(b, ")\n{\n");
+    for (int i = 0; i < g->n_inputs; i++)
+        buf_printf(b, "    kiln_copy(%s(arena_mem), %s, %lldu);\n", io_ptr_name(g, 1, i),
+                   g->inputs[i]->c_name, (long long)ir_bytes(g->inputs[i]));
+    buf_printf(b, "    %s_run_in_arena(arena_mem);\n", g->name);
+    for (int i = 0; i < g->n_outputs; i++)
+        buf_printf(b, "    kiln_copy(%s, %s(arena_mem), %lldu);\n", g->outputs[i]->c_name,
+                   io_ptr_name(g, 0, i), (long long)ir_bytes(g->outputs[i]));
+    buf_printf(b, "    return 0;\n}\n");
+    cg_use_kernel(e, "kiln_copy");
+}
+
 static void emit_source(Buf *b, Emit *e, const CgOptions *o)
 {
     Graph *g = e->g;
@@ -373,12 +435,17 @@ static void emit_source(Buf *b, Emit *e, const CgOptions *o)
                   "#define KILN_ARENA_ALIGNED\n#endif\n\n");
     buf_printf(b, "static unsigned char %s_arena[%lld] KILN_ARENA_ALIGNED;\n\n", g->name,
                (long long)(g->arena_bytes ? g->arena_bytes : 1));
-    buf_printf(b, "int %s_run_arena(void *arena_mem%s", g->name,
-               g->n_inputs + g->n_outputs ? ", " : "");
-    emit_io_params(b, g);
-    buf_printf(b, ")\n{\n    unsigned char *arena = (unsigned char *)arena_mem;\n    (void)arena;\n");
-    buf_append(b, e->body.data ? e->body.data : "", e->body.len);
-    buf_printf(b, "    return 0;\n}\n\nint %s_run(", g->name);
+    if (g->io_in_arena) {
+        emit_io_source(b, e);
+    } else {
+        buf_printf(b, "int %s_run_arena(void *arena_mem%s", g->name,
+                   g->n_inputs + g->n_outputs ? ", " : "");
+        emit_io_params(b, g);
+        buf_printf(b, ")\n{\n    unsigned char *arena = (unsigned char *)arena_mem;\n    (void)arena;\n");
+        buf_append(b, e->body.data ? e->body.data : "", e->body.len);
+        buf_printf(b, "    return 0;\n}\n");
+    }
+    buf_printf(b, "\nint %s_run(", g->name);
     emit_io_params(b, g);
     buf_printf(b, ")\n{\n    return %s_run_arena(%s_arena", g->name, g->name);
     for (int i = 0; i < g->n_inputs; i++)
@@ -546,6 +613,11 @@ static int separate_constant_outputs(Graph *g, Diag *d)
         }
         if (!y->data)
             continue;
+        if (g->io_in_arena) {
+            diag_error(d, "graph output '%s' is a constant; --io-in-arena needs every output "
+                       "computed by the model", y->name);
+            return -1;
+        }
         Tensor *w = ir_tensor_new(g, arena_printf(g->arena, "%s.value", y->name));
         ir_set_shape(w, y->dtype, y->rank, y->dims);
         w->data = y->data;

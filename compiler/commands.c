@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* kiln compile and kiln inspect, and the compile/build steps the other commands share. */
 #include "commands.h"
+#include "memory_report.h"
 #include "ops.h"
 
 #include <cjson/cJSON.h>
@@ -56,6 +57,8 @@ int cmd_compile(Options *o)
     int rc = pipeline_compile_to_dir(g, o, dir, &d);
     if (rc == 0 && o->report)
         rc = write_report(g, o->report, &d);
+    if (rc == 0 && o->memory_svg)
+        rc = memory_write_svg(g, o->memory_svg, &d);
     if (rc == 0 && !o->quiet) {
         print_summary(g, stdout);
         printf("  wrote %s/%s.h, %s.c, %s_weights.c, kiln/\n", dir, g->name, g->name, g->name);
@@ -127,10 +130,15 @@ int cmd_inspect(Options *o)
     Graph *g = command_compile(o, &d);
     if (!g)
         return 1;
-    if (o->json)
+    int rc = 0;
+    if (o->memory)
+        memory_print_table(g, stdout);
+    else if (o->json)
         inspect_json(g);
     else
         inspect_table(g);
+    if (o->memory_svg)
+        rc = memory_write_svg(g, o->memory_svg, &d);
     ir_graph_free(g);
-    return 0;
+    return rc ? 1 : 0;
 }

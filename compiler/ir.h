@@ -42,6 +42,9 @@ typedef struct Tensor {
     const char *needs_const;     /* graph input needed at compile time: why (see --const) */
     struct Tensor *alias_of;     /* storage shared with this tensor (views) */
     struct Tensor *output_home;  /* graph output whose buffer holds this tensor, if any */
+    struct Tensor *reuses;       /* input whose storage its producer overwrote in place */
+    struct Tensor *slice_of;     /* written straight into this tensor's storage (Concat) */
+    int64_t slice_offset;        /* at this byte offset */
     int64_t offset;              /* arena offset after planning, -1 if none */
     int first_step, last_step;   /* liveness after planning */
     const char *c_name;          /* identifier in generated code, if any */
@@ -99,7 +102,12 @@ typedef struct Graph {
     Tensor **outputs;
     int n_outputs;
     int64_t arena_bytes;  /* after planning */
+    int64_t arena_lower_bound;   /* most bytes live at one step in the chosen plan */
+    int64_t file_order_bound;    /* the same for the file's order without in-place reuse */
+    int64_t *step_live;          /* bytes live at each step (n_nodes entries) */
+    const char *plan_strategy;   /* placement that produced the offsets */
     int64_t alignment;    /* of arena offsets and buffers, from the target */
+    int io_in_arena;      /* graph inputs and outputs live in the arena (--io-in-arena) */
     int64_t scratch_bytes;
     int64_t scratch_offset;
 } Graph;

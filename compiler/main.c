@@ -13,7 +13,7 @@ static const char *usage_main =
     "  kiln verify  MODEL.onnx --data DIR [--data DIR ...] [--target NAME] [--rtol R] [--atol A]\n"
     "               [--junit FILE.xml] [--json FILE.json]\n"
     "  kiln run     MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...]\n"
-    "  kiln inspect MODEL.onnx [--json] [--ops]\n"
+    "  kiln inspect MODEL.onnx [--json] [--ops] [--memory] [--memory-svg FILE.svg]\n"
     "  kiln bench   MODEL.onnx [--target NAME] [--instructions] [--json]\n"
     "  kiln --help | kiln COMMAND --help | kiln --version\n"
     "\n"
@@ -31,6 +31,7 @@ static const char *usage_main =
 static const char *usage_compile =
     "usage: kiln compile MODEL.onnx [-o DIR] [--name NAME] [--target NAME|FILE.yaml]\n"
     "                    [--report FILE.json] [--shape NAME=DIMS] [--const NAME=FILE]\n"
+    "                    [--memory-svg FILE.svg] [--io-in-arena]\n"
     "                    [--force] [--dump-after PASS]\n"
     "\n"
     "Compiles MODEL.onnx to standalone C99 and prints a summary (ops, params, MACs, arena\n"
@@ -47,7 +48,12 @@ static const char *usage_compile =
     "  -o, --out DIR        output directory\n"
     "  --name NAME          C identifier prefix (default: model file stem, sanitised)\n"
     "  --target T           'host' (default) or a target YAML file; see docs/targets.md\n"
-    "  --report FILE.json   arena_bytes, weights_bytes, macs, ops, nodes, tensors (offsets)\n"
+    "  --report FILE.json   arena_bytes, arena_lower_bound_bytes, step_live_bytes, weights_bytes,\n"
+    "                       macs, ops, nodes, tensors (offset, bytes, first_step, last_step),\n"
+    "                       scratch; see docs/memory.md\n"
+    "  --memory-svg FILE.svg  draw the memory plan (x = step, y = arena offset)\n"
+    "  --io-in-arena        inputs and outputs live in the arena too: zero-copy I/O through\n"
+    "                       NAME_input_ptr(arena), NAME_output_ptr(arena), NAME_run_in_arena()\n"
     "  --shape NAME=DIMS    static shape for an input with symbolic dims, e.g. input=1x3x96x96\n"
     "  --const NAME=FILE    the value of input NAME (ONNX TensorProto .pb or NumPy .npy) is\n"
     "                       fixed at compile time; the generated function no longer takes it.\n"
@@ -56,7 +62,8 @@ static const char *usage_compile =
     "                       need it\n"
     "  --force              replace DIR even if it was not written by kiln\n"
     "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, fold-bn, prune,\n"
-    "                       fuse-act, dce2, quantize, sparse, layout, views, plan)\n"
+    "                       fuse-act, dce2, quantize, sparse, layout, views, schedule,\n"
+    "                       plan)\n"
     "  --quantize int8      calibrate and compile to int8: int8 weights (per channel) and\n"
     "                       activations, integer-only kernels; NAME_run takes and returns\n"
     "                       int8, NAME_run_f32 floats; NAME.h gives each input's and output's\n"
@@ -110,11 +117,15 @@ static const char *usage_run =
     "out through NAME_run_f32).\n";
 
 static const char *usage_inspect =
-    "usage: kiln inspect MODEL.onnx [--json] [--ops] [--shape NAME=DIMS] [--const NAME=FILE]\n"
+    "usage: kiln inspect MODEL.onnx [--json] [--ops] [--memory] [--memory-svg FILE.svg]\n"
+    "                    [--shape NAME=DIMS] [--const NAME=FILE]\n"
     "\n"
     "Prints the compiled graph as a table: node, op, output shape, params, MACs, and totals\n"
     "(arena, weights, MACs). --json prints the same as JSON. --ops prints only the op types\n"
-    "the file's graph uses, on one line, without compiling (works for unsupported models).\n";
+    "the file's graph uses, on one line, without compiling (works for unsupported models).\n"
+    "  --memory             print the memory plan instead: every arena buffer (offset, bytes,\n"
+    "                       first and last step), live bytes per step, the lower bound\n"
+    "  --memory-svg FILE    also draw the plan as SVG (x = step, y = arena offset)\n";
 
 static const char *usage_bench =
     "usage: kiln bench MODEL.onnx [--target host] [--instructions] [--json]\n"
@@ -218,6 +229,13 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
         } else if (!strcmp(a, "--report")) {
             if (!(o->report = VALUE()))
                 return -1;
+        } else if (!strcmp(a, "--memory-svg")) {
+            if (!(o->memory_svg = VALUE()))
+                return -1;
+        } else if (!strcmp(a, "--io-in-arena")) {
+            o->io_in_arena = 1;
+        } else if (!strcmp(a, "--memory")) {
+            o->memory = 1;
         } else if (!strcmp(a, "--dump-after")) {
             if (!(o->dump_after = VALUE()))
                 return -1;

@@ -36,6 +36,15 @@ struct OpDef {
     kiln_act *(*act_slot)(Node *n);                   /* fused-activation field, or NULL */
     int (*to_act)(const Node *n, kiln_act *out);      /* OPF_ACTIVATION ops */
     int (*lower)(Graph *g, Node *n, Diag *d);         /* layout tweaks before codegen */
+    /* In-place execution (memory planner): bit i set when output 0 may start at input
+     * i's address (the kernel never clobbers an input element before reading it);
+     * set_in_place switches the kernel to mode (1 in place, 2 line buffer, 0 separate)
+     * and returns -1 if the op has no such mode. NULL set_in_place: aliasing is free. */
+    unsigned (*in_place_inputs)(const Node *n);
+    int (*set_in_place)(Node *n, int mode);
+    /* Byte offset of input i's contiguous copy inside output 0 (Concat of batch 1 on
+     * axis 1), or -1: the planner may let input i's producer write straight there. */
+    int64_t (*input_slice)(const Node *n, int input);
 };
 
 const OpDef *op_find(const char *name);

@@ -26,7 +26,8 @@ static const struct {
     {"sparse", pass_sparse},     /* sparse weight encodings where they pay */
     {"layout", pass_layout},     /* per-op weight layouts */
     {"views", pass_views},       /* view ops become aliases */
-    {"plan", pass_plan},         /* liveness and arena offsets */
+    {"schedule", pass_schedule}, /* execution order with the lowest peak memory */
+    {"plan", pass_plan},         /* liveness, in-place reuse and arena offsets */
 };
 
 static int run_passes(Graph *g, const Options *o, Diag *d)
@@ -38,6 +39,7 @@ static int run_passes(Graph *g, const Options *o, Diag *d)
                       .quant = o->quantize ? &qo : NULL,
                       .sparse = o->sparse};
     g->alignment = po.alignment;
+    g->io_in_arena = o->io_in_arena;
     for (size_t i = 0; i < KILN_ARRAY_LEN(pipeline); i++) {
         if (pipeline[i].fn(g, &po, d))
             return -1;
@@ -119,6 +121,8 @@ void pipeline_options_text(const Options *o, char *out, size_t size)
     if (o->quantize && n < (int)size)
         snprintf(out + n, size - (size_t)n, ", --quantize %s --calib-method %s", o->quantize,
                  o->calib_method ? o->calib_method : "minmax");
+    if (o->io_in_arena && n < (int)size)
+        snprintf(out + n, size - (size_t)n, ", --io-in-arena");
 }
 
 int pipeline_write(Graph *g, const Options *o, const char *dir, Diag *d)

@@ -31,6 +31,9 @@ typedef struct Options {
     const char *target;
     Target tgt;               /* loaded from --target (host by default) */
     const char *report;
+    const char *memory_svg;   /* --memory-svg FILE.svg */
+    int memory;               /* inspect --memory */
+    int io_in_arena;          /* --io-in-arena */
     const char *dump_after;
     ShapeOverride shapes[MAX_SHAPES];
     int n_shapes;

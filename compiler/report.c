@@ -2,6 +2,7 @@
 /* Totals, the compile summary and the JSON report (cJSON). */
 #include "ops.h"
 #include "pipeline.h"
+#include "memory_report.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -186,6 +187,7 @@ int write_report(const Graph *g, const char *path, Diag *d)
     cJSON_AddStringToObject(root, "kiln_version", KILN_VERSION);
     cJSON_AddStringToObject(root, "name", g->name);
     cJSON_AddNumberToObject(root, "arena_bytes", (double)g->arena_bytes);
+    memory_report_json(g, root);
     cJSON_AddNumberToObject(root, "weights_bytes", (double)t.weights_bytes);
     cJSON_AddNumberToObject(root, "code_bytes_estimate", (double)t.code_bytes);
     cJSON_AddNumberToObject(root, "macs", (double)t.macs);
@@ -212,6 +214,7 @@ int write_report(const Graph *g, const char *path, Diag *d)
             cJSON_AddNumberToObject(o, "offset", (double)x->offset);
         if (x->alias_of)
             cJSON_AddStringToObject(o, "alias_of", ir_storage((Tensor *)x)->name);
+        memory_tensor_json(x, o);
         cJSON_AddItemToArray(tensors, o);
     }
     char *text = cJSON_Print(root);

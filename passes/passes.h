@@ -34,6 +34,7 @@ int pass_quantize(Graph *g, const PassOptions *o, Diag *d);
 int pass_sparse(Graph *g, const PassOptions *o, Diag *d);
 int pass_layout(Graph *g, const PassOptions *o, Diag *d);
 int pass_views(Graph *g, const PassOptions *o, Diag *d);
+int pass_schedule(Graph *g, const PassOptions *o, Diag *d);
 int pass_plan(Graph *g, const PassOptions *o, Diag *d);
 
 /* Plan checker: every arena buffer lies inside the arena and no two buffers live at the

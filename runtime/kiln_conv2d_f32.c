@@ -79,8 +79,49 @@ static dw_geom depthwise_geom(const kiln_conv2d_params *p)
     return g;
 }
 
+/* In-place line buffer: output rows of one channel are computed in order and written
+ * back once the input they overwrite is dead. Input still needed when output row oh is
+ * next: from row oh * stride - pad_top of channel c on (flat index below); output row j
+ * of channel c ends at flat index c * hw_out + (j + 1) * w_out. */
+static int32_t line_frontier(const kiln_conv2d_params *p, int32_t c, int32_t oh)
+{
+    if (oh >= p->h_out)
+        return (c + 1) * p->h_in * p->w_in;
+    int32_t r = oh * p->stride_h - p->pad_top;
+    r = r < 0 ? 0 : r > p->h_in ? p->h_in : r;
+    return c * p->h_in * p->w_in + r * p->w_in;
+}
+
+static int line_row_dead(const kiln_conv2d_params *p, int32_t c, int32_t j, int32_t next_oh)
+{
+    return c * p->h_out * p->w_out + (j + 1) * p->w_out <= line_frontier(p, c, next_oh);
+}
+
+/* Most output rows that wait at once (the line buffer's height), by simulation. */
+static int32_t line_rows(const kiln_conv2d_params *p)
+{
+    int32_t most = 1;
+    for (int32_t c = 0; c < p->c_out; c++) {
+        int32_t done = 0;   /* rows written back */
+        for (int32_t oh = 0; oh < p->h_out; oh++) {
+            most = oh + 1 - done > most ? oh + 1 - done : most;
+            while (done <= oh && line_row_dead(p, c, done, oh + 1))
+                done++;
+        }
+    }
+    return most;
+}
+
+#define PW_BLOCK 8  /* pixels per in-place pointwise block: the GEMM core's tile width */
+
 size_t kiln_conv2d_f32_scratch_size(const kiln_conv2d_params *p)
 {
+    if (p->in_place == KILN_CONV_LINE_BUFFER)
+        return (size_t)line_rows(p) * (size_t)p->w_out * sizeof(float);
+    if (p->in_place == KILN_CONV_IN_PLACE && is_pointwise(p)) {
+        const size_t hw = (size_t)p->h_out * (size_t)p->w_out;
+        return (size_t)p->c_in * (hw < PW_BLOCK ? hw : PW_BLOCK) * sizeof(float);
+    }
     if (is_depthwise(p)) {
         const dw_geom g = depthwise_geom(p);
         return (size_t)(g.xp_size + g.nq) * sizeof(float);
@@ -402,9 +443,87 @@ static void im2col_tile(const kiln_conv2d_params *p, const float *restrict xg, i
     }
 }
 
+/* Output row oh of one depthwise channel into row: the sums of depthwise_plane (taps in
+ * (kh, kw) order from 0.0f, padding taps as 0.0f), + bias, then the activation. */
+static void line_row(const kiln_conv2d_params *p, const float *xc, const float *wc,
+                     float bias, int32_t oh, float *restrict row)
+{
+    for (int32_t ow = 0; ow < p->w_out; ow++) {
+        float s = 0.0f;
+        for (int32_t kh = 0; kh < p->k_h; kh++) {
+            const int32_t ih = oh * p->stride_h - p->pad_top + kh * p->dil_h;
+            for (int32_t kw = 0; kw < p->k_w; kw++) {
+                const int32_t iw = ow * p->stride_w - p->pad_left + kw * p->dil_w;
+                const int inside = ih >= 0 && ih < p->h_in && iw >= 0 && iw < p->w_in;
+                const float v = inside ? xc[ih * p->w_in + iw] : 0.0f;
+                s += wc[kh * p->k_w + kw] * v;
+            }
+        }
+        float v = s + bias;
+        if (p->act.kind == KILN_ACT_RELU) {
+            v = v > 0.0f ? v : 0.0f;
+        } else if (p->act.kind == KILN_ACT_CLIP) {
+            v = v < p->act.a ? p->act.a : v;
+            v = v > p->act.b ? p->act.b : v;
+        }
+        row[ow] = v;
+    }
+    if (p->act.kind != KILN_ACT_NONE && p->act.kind != KILN_ACT_RELU &&
+        p->act.kind != KILN_ACT_CLIP)
+        kiln_act_f32(&p->act, row, (size_t)p->w_out);
+}
+
+/* Depthwise with y == x: rows wait in a ring of line_rows() rows (see line_frontier). */
+static void depthwise_line_buffer(const kiln_conv2d_params *p, const float *w,
+                                  const float *b, float *xy, float *ring)
+{
+    const int32_t rows = line_rows(p), hw_in = p->h_in * p->w_in, hw = p->h_out * p->w_out;
+    const int32_t k = p->k_h * p->k_w;
+    for (int32_t c = 0; c < p->c_out; c++) {
+        const float *xc = xy + (ptrdiff_t)c * hw_in;
+        float *yc = xy + (ptrdiff_t)c * hw;
+        int32_t done = 0;
+        for (int32_t oh = 0; oh < p->h_out; oh++) {
+            line_row(p, xc, w + (ptrdiff_t)c * k, b ? b[c] : 0.0f, oh,
+                     ring + (ptrdiff_t)(oh % rows) * p->w_out);
+            for (; done <= oh && line_row_dead(p, c, done, oh + 1); done++) {
+                const float *r = ring + (ptrdiff_t)(done % rows) * p->w_out;
+                for (int32_t i = 0; i < p->w_out; i++)
+                    yc[(ptrdiff_t)done * p->w_out + i] = r[i];
+            }
+        }
+    }
+}
+
+/* 1x1 conv with y == x: PW_BLOCK pixels at a time are copied (every input channel) to
+ * scratch, then their outputs are written; output (co, j) lands on input (co, j), which
+ * belongs to the block just copied or lies past the input. */
+static void pointwise_in_place(const kiln_conv2d_params *p, const float *w, const float *b,
+                               float *xy, float *blk)
+{
+    const int32_t hw = p->h_out * p->w_out;
+    for (int32_t j0 = 0; j0 < hw; j0 += PW_BLOCK) {
+        const int32_t tw = hw - j0 < PW_BLOCK ? hw - j0 : PW_BLOCK;
+        for (int32_t ci = 0; ci < p->c_in; ci++)
+            for (int32_t t = 0; t < tw; t++)
+                blk[ci * tw + t] = xy[(ptrdiff_t)ci * hw + j0 + t];
+        kiln_gemm_nn_f32(p->c_out, tw, p->c_in, w, p->c_in, 1, blk, tw, b, xy + j0, hw);
+    }
+}
+
 void kiln_conv2d_f32(const kiln_conv2d_params *p, const float *x, const float *w,
                      const float *b, float *y, float *scratch)
 {
+    if (p->in_place == KILN_CONV_LINE_BUFFER) {
+        depthwise_line_buffer(p, w, b, y, scratch);
+        return;
+    }
+    if (p->in_place == KILN_CONV_IN_PLACE && is_pointwise(p)) {
+        pointwise_in_place(p, w, b, y, scratch);
+        kiln_act_f32(&p->act, y, (size_t)p->c_out * (size_t)p->h_out * (size_t)p->w_out);
+        return;
+    }
+
     const int32_t hw_in = p->h_in * p->w_in, hw = p->h_out * p->w_out;
     const int32_t cg = p->c_in / p->group, og = p->c_out / p->group;
     const int32_t k = cg * p->k_h * p->k_w;

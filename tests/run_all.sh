@@ -22,5 +22,6 @@ part sh tests/conformance/run.sh --quick
 part sh tests/run_const.sh
 part sh tests/run_quant.sh
 part sh tests/run_prune.sh
+part sh tests/run_memory.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -153,11 +153,24 @@ static kiln_act *binary_act(Node *n)
     return n->outputs[0]->dtype == DT_F32 ? &((BinaryParams *)n->params)->k.act : NULL;
 }
 
+/* An input with the output's shape and type may share its storage (the kernel reads
+ * element i of it just before writing element i). */
+static unsigned binary_in_place(const Node *n)
+{
+    unsigned mask = 0;
+    for (int i = 0; i < 2; i++)
+        if (ir_same_shape(n->inputs[i], n->outputs[0]) &&
+            n->inputs[i]->dtype == n->outputs[0]->dtype)
+            mask |= 1u << i;
+    return mask;
+}
+
 #define BINARY_OP(id, onnx_name, min_ops)                                                       \
     const OpDef op_##id = {                                                                    \
         .name = onnx_name, .min_opset = min_ops, .max_opset = 1000,                            \
         .min_inputs = 2, .max_inputs = 2, .min_outputs = 1, .max_outputs = 1,                  \
         .infer = binary_infer, .eval = binary_eval, .emit = binary_emit, .act_slot = binary_act, \
+        .in_place_inputs = binary_in_place, \
     };
 
 BINARY_OP(add, "Add", 7)

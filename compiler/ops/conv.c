@@ -72,6 +72,7 @@ static int conv_infer(Graph *g, Node *n, Diag *d)
         .pad_top = two ? (int32_t)s.pads[0] : 0, .pad_left = (int32_t)s.pads[two ? 1 : 0],
         .group = (int32_t)group,
         .act = {KILN_ACT_NONE, 0.0f, 0.0f},
+        .in_place = KILN_CONV_SEPARATE,
     };
     n->params = p;
     return 0;
@@ -95,10 +96,10 @@ static int conv_emit(Emit *e, Node *n, Diag *d)
 {
     const kiln_conv2d_params *k = &((ConvParams *)n->params)->k;
     const char *pn = cg_new_params(e, "kiln_conv2d_params");
-    cg_decl(e, "{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s};\n",
+    cg_decl(e, "{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %d};\n",
             k->n, k->c_in, k->h_in, k->w_in, k->c_out, k->h_out, k->w_out, k->k_h, k->k_w,
             k->stride_h, k->stride_w, k->dil_h, k->dil_w, k->pad_top, k->pad_left, k->group,
-            cg_act(e, &k->act));
+            cg_act(e, &k->act), k->in_place);
     Tensor *b = n->n_inputs > 2 ? n->inputs[2] : NULL;
     cg_stmt(e, "kiln_conv2d_f32(&%s, %s, %s, %s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
             cg_ptr(e, n->inputs[1]), b ? cg_ptr(e, b) : "0", cg_ptr(e, n->outputs[0]),
@@ -118,6 +119,28 @@ static int64_t conv_scratch(const Node *n)
     return (int64_t)kiln_conv2d_f32_scratch_size(&((const ConvParams *)n->params)->k);
 }
 
+/* Batch-1 1x1 stride-1 group-1 convs and depthwise convs that do not grow the plane
+ * can overwrite their input (see KILN_CONV_IN_PLACE in kiln.h). */
+static unsigned conv_in_place(const Node *n)
+{
+    const kiln_conv2d_params *k = &((const ConvParams *)n->params)->k;
+    const int hw_ok = k->h_out * k->w_out <= k->h_in * k->w_in;
+    const int pw = k->k_h == 1 && k->k_w == 1 && k->stride_h == 1 && k->stride_w == 1 &&
+                   k->pad_top == 0 && k->pad_left == 0 && k->h_out == k->h_in &&
+                   k->w_out == k->w_in && k->group == 1;
+    const int dw = k->group == k->c_in && k->c_out == k->c_in && k->group > 1 && hw_ok;
+    return k->n == 1 && (pw || dw) ? 1u : 0u;
+}
+
+static int conv_set_in_place(Node *n, int mode)
+{
+    kiln_conv2d_params *k = &((ConvParams *)n->params)->k;
+    if (mode == KILN_CONV_LINE_BUFFER && !(k->group == k->c_in && k->group > 1))
+        return -1;
+    k->in_place = mode;
+    return 0;
+}
+
 static kiln_act *conv_act(Node *n) { return &((ConvParams *)n->params)->k.act; }
 
 const OpDef op_conv = {
@@ -125,4 +148,5 @@ const OpDef op_conv = {
     .min_inputs = 2, .max_inputs = 3, .min_outputs = 1, .max_outputs = 1,
     .infer = conv_infer, .eval = conv_eval, .emit = conv_emit, .macs = conv_macs,
     .scratch_bytes = conv_scratch, .act_slot = conv_act,
+    .in_place_inputs = conv_in_place, .set_in_place = conv_set_in_place,
 };

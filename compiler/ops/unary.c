@@ -136,12 +136,15 @@ static int unary_to_act(const Node *n, kiln_act *act)
     return 0;
 }
 
+/* The kernel writes y[i] right after reading x[i], so y may start at x. */
+static unsigned unary_in_place(const Node *n) { return 1u; }
+
 #define UNARY_OP(id, onnx_name, min_ops, max_in, flags_)                                        \
     const OpDef op_##id = {                                                                    \
         .name = onnx_name, .min_opset = min_ops, .max_opset = 1000,                            \
         .min_inputs = 1, .max_inputs = max_in, .min_outputs = 1, .max_outputs = 1,             \
         .flags = flags_, .infer = unary_infer, .eval = unary_eval, .emit = unary_emit,         \
-        .to_act = unary_to_act,                                                                \
+        .to_act = unary_to_act, .in_place_inputs = unary_in_place,                             \
     };
 
 UNARY_OP(relu, "Relu", 6, 1, OPF_ACTIVATION)

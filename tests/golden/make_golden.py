@@ -824,6 +824,23 @@ def _(rng):
     return Case(m, [('a', a), ('c', c)])
 
 
+@case('concat_conv_slices', 'Two conv branches concatenated on axis 1 (batch 1): in place, each '
+      'conv writes straight into its slice of the Concat output; then a residual-style Add')
+def _(rng):
+    x = normal(rng, [1, 4, 6, 6])
+    inits = [init('w1', normal(rng, [3, 4, 1, 1], 0.5)), init('b1', normal(rng, [3])),
+             init('w2', normal(rng, [5, 4, 3, 3], 0.3)), init('b2', normal(rng, [5])),
+             init('w3', normal(rng, [8, 8, 1, 1], 0.3))]
+    m = model([node('Conv', ['x', 'w1', 'b1'], ['p1']),
+               node('Relu', ['p1'], ['r1']),
+               node('Conv', ['x', 'w2', 'b2'], ['p2'], pads=[1, 1, 1, 1]),
+               node('Concat', ['r1', 'p2'], ['c'], axis=1),
+               node('Conv', ['c', 'w3'], ['d']),
+               node('Add', ['d', 'c'], ['y'])],
+              [('x', [1, 4, 6, 6])], ['y'], inits=inits)
+    return Case(m, [('x', x)])
+
+
 @case('concat_axis_neg1_3inputs', 'Concat axis -1 of [2,3,1], [2,3,4], [2,3,2] (all graph inputs)')
 def _(rng):
     shapes = {'a': [2, 3, 1], 'b': [2, 3, 4], 'c': [2, 3, 2]}

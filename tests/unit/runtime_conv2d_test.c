@@ -10,6 +10,8 @@
 #include "kiln.h"
 #include "runtime_test.h"
 
+#define KILN_ARRAY_LEN_T(a) (sizeof(a) / sizeof((a)[0]))
+
 typedef struct {
     int32_t n, c_in, h_in, w_in, c_out, k_h, k_w;
     int32_t stride_h, stride_w, dil_h, dil_w;
@@ -38,6 +40,7 @@ static kiln_conv2d_params make_params(const conv_case *c, kiln_act act)
     p.h_out = (c->h_in + c->pad_top + c->pad_bottom - c->dil_h * (c->k_h - 1) - 1) / c->stride_h + 1;
     p.w_out = (c->w_in + c->pad_left + c->pad_right - c->dil_w * (c->k_w - 1) - 1) / c->stride_w + 1;
     p.act = act;
+    p.in_place = KILN_CONV_SEPARATE;
     return p;
 }
 
@@ -273,6 +276,85 @@ static void test_conv_scratch_size(void **state)
     assert_true(kiln_conv2d_f32_scratch_size(&p) >= 27 * sizeof(float));
 }
 
+/* Runs case c separately and in place (mode) and returns whether the bits agree. */
+static int in_place_matches(const conv_case *c, kiln_act act, int32_t mode, uint32_t seed)
+{
+    kiln_conv2d_params p = make_params(c, act);
+    const size_t nx = (size_t)(p.c_in * p.h_in * p.w_in), ny = (size_t)(p.c_out * p.h_out * p.w_out);
+    const size_t nw = (size_t)(p.c_out * (p.c_in / p.group) * p.k_h * p.k_w);
+    float *x = malloc(nx * sizeof *x), *w = malloc(nw * sizeof *w);
+    float *b = malloc((size_t)p.c_out * sizeof *b), *want = malloc(ny * sizeof *want);
+    float *xy = malloc((nx > ny ? nx : ny) * sizeof *xy);
+    test_rng r = {seed};
+    test_fill(&r, x, nx, -2.0f, 2.0f);
+    test_fill(&r, w, nw, -1.0f, 1.0f);
+    test_fill(&r, b, (size_t)p.c_out, -1.0f, 1.0f);
+    size_t ss = kiln_conv2d_f32_scratch_size(&p);
+    float *scratch = ss ? malloc(ss) : NULL;
+    kiln_conv2d_f32(&p, x, w, c->has_bias ? b : NULL, want, scratch);
+    free(scratch);
+    p.in_place = mode;
+    ss = kiln_conv2d_f32_scratch_size(&p);
+    scratch = ss ? malloc(ss) : NULL;
+    test_poison(xy, nx > ny ? nx : ny);
+    memcpy(xy, x, nx * sizeof *x);
+    kiln_conv2d_f32(&p, xy, w, c->has_bias ? b : NULL, xy, scratch);
+    const int same = memcmp(want, xy, ny * sizeof *xy) == 0;
+    if (!same)
+        printf("  in-place mode %d differs: c_in=%d %dx%d c_out=%d k=%dx%d s=%d act=%d\n", mode,
+               c->c_in, c->h_in, c->w_in, c->c_out, c->k_h, c->k_w, c->stride_h, (int)act.kind);
+    free(x), free(w), free(b), free(want), free(xy), free(scratch);
+    return same;
+}
+
+/* In-place pointwise (narrowing, equal, widening) and depthwise (plane copy and line
+ * buffer; stride 1 and 2, dilation, 5x5, every activation path) give the same bits as
+ * separate buffers. */
+static void test_conv_in_place(void **state)
+{
+    (void)state;
+    const kiln_act acts[] = {{KILN_ACT_NONE, 0.0f, 0.0f}, {KILN_ACT_RELU, 0.0f, 0.0f},
+                             {KILN_ACT_CLIP, 0.0f, 6.0f}, {KILN_ACT_SIGMOID, 0.0f, 0.0f}};
+    /*                       n c_in h_in w_in c_out kh kw sh sw dh dw pt pl pb pr grp bias */
+    const conv_case pws[] = {{1, 16, 5, 7, 8, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1},
+                             {1, 8, 25, 5, 8, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0},
+                             {1, 8, 6, 6, 24, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1},
+                             {1, 3, 3, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1}};
+    const conv_case dws[] = {{1, 6, 25, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6, 1},
+                             {1, 4, 12, 12, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 4, 1},
+                             {1, 4, 11, 9, 4, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 4, 0},
+                             {1, 3, 9, 9, 3, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 3, 1},
+                             {1, 5, 10, 8, 5, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 5, 1},
+                             {1, 2, 7, 7, 2, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 2, 1}};
+    int ok = 1;
+    uint32_t seed = 77;
+    for (size_t a = 0; a < KILN_ARRAY_LEN_T(acts); a++) {
+        for (size_t i = 0; i < KILN_ARRAY_LEN_T(pws); i++)
+            ok &= in_place_matches(&pws[i], acts[a], KILN_CONV_IN_PLACE, seed++);
+        for (size_t i = 0; i < KILN_ARRAY_LEN_T(dws); i++) {
+            ok &= in_place_matches(&dws[i], acts[a], KILN_CONV_IN_PLACE, seed++);
+            ok &= in_place_matches(&dws[i], acts[a], KILN_CONV_LINE_BUFFER, seed++);
+        }
+    }
+    assert_true(ok);
+}
+
+/* The line buffer of a stride-1 3x3 'same' depthwise holds two output rows, and a
+ * stride-2 one a single row: far less than a plane. */
+static void test_conv_line_buffer_size(void **state)
+{
+    (void)state;
+    const kiln_act none = {KILN_ACT_NONE, 0.0f, 0.0f};
+    const conv_case s1 = {1, 64, 25, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 64, 1};
+    const conv_case s2 = {1, 16, 48, 48, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 16, 1};
+    kiln_conv2d_params p = make_params(&s1, none);
+    p.in_place = KILN_CONV_LINE_BUFFER;
+    assert_int_equal(kiln_conv2d_f32_scratch_size(&p), 2 * 5 * sizeof(float));
+    p = make_params(&s2, none);
+    p.in_place = KILN_CONV_LINE_BUFFER;
+    assert_int_equal(kiln_conv2d_f32_scratch_size(&p), 1 * 24 * sizeof(float));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +369,8 @@ int main(void)
         cmocka_unit_test(test_conv_batch2),
         cmocka_unit_test(test_conv_activations),
         cmocka_unit_test(test_conv_scratch_size),
+        cmocka_unit_test(test_conv_in_place),
+        cmocka_unit_test(test_conv_line_buffer_size),
     };
     return cmocka_run_group_tests_name("runtime_conv2d", tests, NULL, NULL);
 }
