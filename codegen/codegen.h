@@ -46,6 +46,9 @@ int64_t cg_code_estimate(const Graph *g);
 int cg_has_f32_wrapper(const Graph *g);
 DType cg_f32_wrapper_dtype(const Tensor *t);
 
+/* Writes the graph (right after the quantize pass) as a QDQ ONNX model. */
+int cg_write_qdq(Graph *g, const char *path, Diag *d);
+
 /* Drivers used by verify/run/bench (never shipped with the model). */
 int cg_write_io_driver(const Graph *g, const char *path, Diag *d);
 int cg_write_bench_driver(const Graph *g, const char *path, Diag *d);

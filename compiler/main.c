@@ -73,7 +73,9 @@ static const char *usage_compile =
     "  --calib DIR          or DIR/input_K.pb, or DIR/test_data_set_N/input_K.pb\n"
     "  --calib-method M     minmax (default), percentile:P (e.g. percentile:99.99), mse\n"
     "  --sparse MODE        auto (default: sparse weights where the cost model says they are\n"
-    "                       smaller and faster), off, or force; see docs/pruning.md\n";
+    "                       smaller and faster), off, or force; see docs/pruning.md\n"
+    "  --emit-qdq FILE.onnx also write the int8 graph as a QDQ ONNX model (opset >= 13),\n"
+    "                       e.g. to run it in ONNX Runtime and compare\n";
 
 static const char *usage_verify =
     "usage: kiln verify MODEL.onnx --data DIR [--data DIR ...] [--rtol R] [--atol A]\n"
@@ -280,6 +282,9 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             if (o->n_calib == MAX_DATA)
                 return usage_error(cmd, "too many %s options", a), -1;
             o->calib[o->n_calib++] = v;
+        } else if (!strcmp(a, "--emit-qdq")) {
+            if (!(o->emit_qdq = VALUE()))
+                return -1;
         } else if (!strcmp(a, "--calib-method")) {
             if (!(o->calib_method = VALUE()))
                 return -1;
@@ -323,8 +328,9 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
     }
     if (!o->model)
         return usage_error(cmd, "missing MODEL.onnx%s", ""), -1;
-    if ((o->n_calib || o->calib_method) && !o->quantize)
-        return usage_error(cmd, "--calib and --calib-method need --quantize int8%s", ""), -1;
+    if ((o->n_calib || o->calib_method || o->emit_qdq) && !o->quantize)
+        return usage_error(cmd, "--calib, --calib-method and --emit-qdq need --quantize int8%s",
+                           ""), -1;
     if (o->quantize && !o->n_calib)
         return usage_error(cmd, "--quantize int8 needs --calib FILE.npy (one per input) or "
                            "--calib DIR%s", ""), -1;

@@ -100,10 +100,12 @@ int op_fits_i32(Node *n, int64_t v, const char *what, Diag *d);
 typedef struct {
     kiln_conv2d_s8_params k;
     const char *kernel;   /* kiln_conv2d_s8, kiln_conv2d_s8_1x1 or kiln_dwconv2d_s8 */
+    const float *w_scale; /* per output channel (for --emit-qdq) */
 } ConvS8Params;           /* inputs: x, w s8, bias s32 (or NULL), multiplier s32, shift s32 */
 
 typedef struct {
     kiln_fully_connected_s8_params k;
+    const float *w_scale;
 } FcS8Params;             /* inputs: x, w s8 [n][k], bias s32 (or NULL), multiplier, shift */
 
 typedef struct {
@@ -124,7 +126,8 @@ typedef struct {
     kiln_quant_params k;
 } QuantizeParams;         /* Quantize (f32 -> s8) and Dequantize (s8 -> f32) */
 
-/* inputs of LUT: x, table s8[256]; no params */
+/* inputs of LUT: x, table s8[256]; params: the kiln_unary_params it was made from, or
+ * NULL for a rescale */
 extern const OpDef op_conv_s8, op_fc_s8, op_maxpool_s8, op_avgpool_s8, op_global_avgpool_s8,
     op_add_s8, op_mul_s8, op_lut_s8, op_softmax_s8, op_quantize_s8, op_dequantize_s8;
 

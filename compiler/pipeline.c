@@ -45,6 +45,8 @@ static int run_passes(Graph *g, const Options *o, Diag *d)
             return -1;
         if (ir_check(g, d))
             return -1;
+        if (o->emit_qdq && pipeline[i].fn == pass_quantize && cg_write_qdq(g, o->emit_qdq, d))
+            return -1;
         if (o->dump_after && !strcmp(o->dump_after, pipeline[i].name)) {
             printf("# after %s\n", pipeline[i].name);
             ir_dump(g, stdout);

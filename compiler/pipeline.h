@@ -61,6 +61,7 @@ typedef struct Options {
     const char *calib[MAX_DATA];
     int n_calib;
     const char *calib_method;
+    const char *emit_qdq;     /* write the quantized graph as a QDQ ONNX model */
     double snr_min;           /* verify: minimum SNR in dB of int8 outputs (< 0: default) */
 } Options;
 

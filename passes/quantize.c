@@ -196,9 +196,10 @@ static int act_clamp(const kiln_act *a, const Tensor *y, int32_t *lo, int32_t *h
 /* Quantizes weights laid out [channels][per] (times `mul`) symmetric per channel, the
  * bias (times bias_mul) to int32, and the per-channel requantization of
  * in_scale * w_scale / out_scale. Fills node inputs 1..4. */
-static void quantize_weights(Quant *q, Node *n, const float *w, int64_t channels, int64_t per,
-                             float mul, const float *bias, int64_t bias_stride, float bias_mul,
-                             const Tensor *x, const Tensor *y)
+static const float *quantize_weights(Quant *q, Node *n, const float *w, int64_t channels,
+                                    int64_t per, float mul, const float *bias,
+                                    int64_t bias_stride, float bias_mul, const Tensor *x,
+                                    const Tensor *y)
 {
     Graph *g = q->g;
     const char *base = n->name[0] ? n->name : n->op_type;
@@ -210,13 +211,14 @@ static void quantize_weights(Quant *q, Node *n, const float *w, int64_t channels
     Tensor *mq = new_const(q, arena_printf(g->arena, "%s.multiplier", base), DT_S32, channels);
     Tensor *sq = new_const(q, arena_printf(g->arena, "%s.shift", base), DT_S32, channels);
     int8_t *wd = wq->data;
+    float *scales = arena_array(g->arena, (size_t)channels + 1, sizeof(float));
     for (int64_t c = 0; c < channels; c++) {
         float amax = 0;
         for (int64_t i = 0; i < per; i++) {
             float v = fabsf(w[c * per + i] * mul);
             amax = v > amax ? v : amax;
         }
-        const float ws = amax > 0 ? amax / 127.0f : 1.0f;
+        const float ws = scales[c] = amax > 0 ? amax / 127.0f : 1.0f;
         for (int64_t i = 0; i < per; i++) {
             double v = round((double)(w[c * per + i] * mul) / ws);
             wd[c * per + i] = (int8_t)(v < -127 ? -127 : v > 127 ? 127 : v);
@@ -234,6 +236,7 @@ static void quantize_weights(Quant *q, Node *n, const float *w, int64_t channels
     n->inputs[2] = bq;
     n->inputs[3] = mq;
     n->inputs[4] = sq;
+    return scales;
 }
 
 /* Gives n room for `count` inputs, keeping the first ones. */
@@ -274,8 +277,9 @@ static int lower_conv(Quant *q, Node *n)
               : k->group == k->c_in && k->group > 1 ? "kiln_dwconv2d_s8" : "kiln_conv2d_s8";
     resize_inputs(q, n, 5);
     n->inputs[0] = xs;
-    quantize_weights(q, n, w->data, k->c_out, ir_numel(w) / k->c_out, 1.0f,
-                     b ? b->data : NULL, 1, 1.0f, xs, y);
+    p->w_scale = quantize_weights(q, n, w->data, k->c_out, ir_numel(w) / k->c_out, 1.0f,
+                                  b ? b->data : NULL, 1, 1.0f, xs, y);
+    ir_set_shape(n->inputs[1], DT_S8, w->rank, w->dims);
     n->op = &op_conv_s8;
     n->params = p;
     return 1;
@@ -324,7 +328,8 @@ static int lower_fc(Quant *q, Node *n)
                                             {-xs->zero_point, y->zero_point, lo, hi}};
     resize_inputs(q, n, 5);
     n->inputs[0] = xs;
-    quantize_weights(q, n, wt, nn, kk, alpha, c ? c->data : NULL, c_stride, beta, xs, y);
+    p->w_scale = quantize_weights(q, n, wt, nn, kk, alpha, c ? c->data : NULL, c_stride, beta,
+                                  xs, y);
     n->op = &op_fc_s8;
     n->params = p;
     return 1;
@@ -446,8 +451,7 @@ static int lower_unary(Quant *q, Node *n)
     resize_inputs(q, n, 2);
     n->inputs[0] = xs;
     n->inputs[1] = table;
-    n->op = &op_lut_s8;
-    n->params = NULL;
+    n->op = &op_lut_s8;   /* params stay: the activation, for --emit-qdq */
     return 1;
 }
 

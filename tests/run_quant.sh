@@ -113,6 +113,19 @@ if expect 3 'LOW SNR' verify examples/digits/model.onnx --quantize int8 \
     --calib tests/quant/digits_calib.npy --data examples/digits/test_data_set_0 --snr-min 200; then
     ok; else bad snr-min; fi
 
+# --emit-qdq writes an ONNX model with QuantizeLinear/DequantizeLinear around float ops
+: >"$tmp/log"
+if "$KILN" compile examples/digits/model.onnx --quantize int8 --calib tests/quant/digits_calib.npy \
+       --emit-qdq "$tmp/qdq.onnx" -o "$tmp/a" --quiet >"$tmp/log" 2>&1 &&
+   [ "$(grep -c -a QuantizeLinear "$tmp/qdq.onnx")" -gt 0 ] &&
+   grep -q -a DequantizeLinear "$tmp/qdq.onnx" && grep -q -a 'kiln' "$tmp/qdq.onnx"; then
+    ok; else bad emit-qdq; fi
+rm -rf "$tmp/a"
+if expect 1 'needs opset 13 or newer' compile tests/golden/clip_opset6_attrs/model.onnx \
+    --quantize int8 --calib tests/golden/clip_opset6_attrs --emit-qdq "$tmp/q.onnx" -o "$tmp/a"; then
+    ok; else bad emit-qdq-opset; fi
+if expect 2 'need --quantize' compile $D/model.onnx --emit-qdq "$tmp/q.onnx"; then ok; else bad emit-qdq-alone; fi
+
 rm -rf "$tmp"
 [ $have_arm -eq 1 ] || echo "quant: arm-none-eabi-gcc not installed; float-free check skipped"
 echo "quant: $pass passed, $fail failed"
