@@ -44,8 +44,9 @@ static const char *usage_compile =
     "  --report FILE.json   arena_bytes, weights_bytes, macs, ops, nodes, tensors (offsets)\n"
     "  --shape NAME=DIMS    static shape for an input with symbolic dims, e.g. input=1x3x96x96\n"
     "  --force              replace DIR even if it was not written by kiln\n"
-    "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, fold-bn, fuse-act,\n"
-    "                       prune, dce2, sparse, layout, views, plan)\n"
+    "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, transpose-pair,\n"
+    "                       view-chain, fold-pad, matmul-gemm, fold-bn, fold-affine, prune,\n"
+    "                       fuse-act, dce2, sparse, layout, views, plan; docs/pruning.md)\n"
     "  --sparse MODE        auto (default: sparse weights where the cost model says they are\n"
     "                       smaller and faster), off, or force; see docs/pruning.md\n";
 
