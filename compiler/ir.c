@@ -241,6 +241,38 @@ Attr *ir_attr(Node *n, const char *name)
     return NULL;
 }
 
+/* Adds the attribute if the node lacks it; for passes that rewrite attributes. */
+static Attr *attr_for_write(Graph *g, Node *n, const char *name)
+{
+    Attr *a = ir_attr(n, name);
+    if (a)
+        return a;
+    Attr *attrs = arena_alloc(g->arena, (size_t)(n->n_attrs + 1) * sizeof *attrs);
+    if (n->n_attrs)
+        memcpy(attrs, n->attrs, (size_t)n->n_attrs * sizeof *attrs);
+    n->attrs = attrs;
+    a = &attrs[n->n_attrs++];
+    a->name = arena_strdup(g->arena, name);
+    a->used = 1;
+    return a;
+}
+
+void ir_set_attr_ints(Graph *g, Node *n, const char *name, const int64_t *v, int count)
+{
+    Attr *a = attr_for_write(g, n, name);
+    a->type = ATTR_INTS;
+    a->n = count;
+    a->ints = arena_alloc(g->arena, (size_t)(count ? count : 1) * sizeof *a->ints);
+    memcpy(a->ints, v, (size_t)count * sizeof *v);
+}
+
+void ir_set_attr_int(Graph *g, Node *n, const char *name, int64_t v)
+{
+    Attr *a = attr_for_write(g, n, name);
+    a->type = ATTR_INT;
+    a->i = v;
+}
+
 int64_t ir_attr_int(Node *n, const char *name, int64_t dflt)
 {
     Attr *a = ir_attr(n, name);

@@ -148,6 +148,10 @@ const char *ir_attr_str(Node *n, const char *name, const char *dflt);
 /* Copies an INTS attribute into out (max n); returns its count, or -1 if absent. */
 int ir_attr_ints(Node *n, const char *name, int64_t *out, int max);
 
+/* Sets (adding if absent) an attribute, for passes that rewrite a node. */
+void ir_set_attr_ints(Graph *g, Node *n, const char *name, const int64_t *v, int count);
+void ir_set_attr_int(Graph *g, Node *n, const char *name, int64_t v);
+
 /* Messages naming the place: "model.onnx: node 'conv_3' (Conv, #12): ..." */
 void node_error(Diag *d, const Node *n, const char *fmt, ...) KILN_PRINTF(3, 4);
 

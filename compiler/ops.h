@@ -56,6 +56,9 @@ kiln_gemm_params *op_gemm_params(Node *n);
 /* Conv's kernel params, for passes that inspect its geometry (pruning, sparsity). */
 kiln_conv2d_params *op_conv_params(Node *n);
 
+/* Pad's kernel params (dims, begins, value), for folding Pad into Conv/Pool. */
+const kiln_pad_params *op_pad_params(const Node *n);
+
 /* Sparse Conv/Gemm (internal ops made by pass_sparse; not in the ONNX op table). */
 typedef struct {
     int64_t rows, row_len;        /* output channels (columns), dense weights per row */

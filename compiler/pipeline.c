@@ -18,7 +18,12 @@ static const struct {
     {"shapes", pass_shapes},     /* validate, infer shapes, fold constants on the way */
     {"fold", pass_fold},         /* constant folding, shape subgraphs */
     {"dce", pass_dce},           /* remove unused nodes */
+    {"transpose-pair", pass_transpose_pair}, /* Transpose of Transpose: one or none */
+    {"view-chain", pass_view_chain},   /* chains of reshapes: one Reshape */
+    {"fold-pad", pass_fold_pad},       /* Pad into the Conv/pool that reads it */
+    {"matmul-gemm", pass_matmul_gemm}, /* MatMul (+ Add) with constant B -> Gemm */
     {"fold-bn", pass_fold_bn},   /* BatchNormalization into Conv/Gemm */
+    {"fold-affine", pass_fold_affine}, /* constant Mul/Add/Sub/Div into Conv/Gemm */
     {"prune", pass_prune},       /* remove constant (dead) channels */
     {"fuse-act", pass_fuse_act}, /* activations into their producers */
     {"dce2", pass_dce},

@@ -26,6 +26,11 @@ int pass_fold(Graph *g, const PassOptions *o, Diag *d);
 /* Folds one node if its inputs are constant (used by pass_shapes as it goes). */
 int pass_fold_node(Graph *g, Node *n, const PassOptions *o, Diag *d);
 int pass_dce(Graph *g, const PassOptions *o, Diag *d);
+int pass_fold_pad(Graph *g, const PassOptions *o, Diag *d);
+int pass_transpose_pair(Graph *g, const PassOptions *o, Diag *d);
+int pass_view_chain(Graph *g, const PassOptions *o, Diag *d);
+int pass_matmul_gemm(Graph *g, const PassOptions *o, Diag *d);
+int pass_fold_affine(Graph *g, const PassOptions *o, Diag *d);
 int pass_fold_bn(Graph *g, const PassOptions *o, Diag *d);
 int pass_prune(Graph *g, const PassOptions *o, Diag *d);
 int pass_fuse_act(Graph *g, const PassOptions *o, Diag *d);

@@ -5,8 +5,11 @@
  * to one: it is grown from the output of a contracting producer (a "source": Conv with
  * group 1 or Gemm, constant weights) through channel-wise ops ("passes": activations,
  * depthwise Conv, pools, Flatten of [N,C,1,1], same-shape Add/Mul, e.g. residuals) to the
- * contracting consumers ("sinks": Conv with group 1, Gemm with A = the tensor). Anything
- * else touching the set (a graph output, Concat, Softmax, Reshape, ...) blocks it whole.
+ * contracting consumers ("sinks": Conv with group 1, Gemm with A = the tensor). A Concat
+ * on the channel axis joins its inputs' channels side by side: every member has a base,
+ * the global index of its channel 0, so a concatenated tensor's channel j is global
+ * channel base + j. Anything else touching the set (a graph output, Softmax, Reshape, a
+ * tensor reached with two different bases, ...) blocks it whole.
  * Then, in node order, each channel of each tensor is either live or a known constant:
  * a source row whose weights are all zero yields its bias, and constants propagate
  * through the passes only where the result is exactly uniform (e.g. zero through an
@@ -32,7 +35,8 @@ typedef struct {
     Role *role;           /* per node position in g->nodes */
     Tensor **members;
     int n_members;
-    int64_t c;            /* channel count of the set */
+    int64_t *base;        /* per tensor id: global index of its channel 0 */
+    int64_t lo, hi;       /* global channel range [lo, hi) */
     int blocked;
     /* per tensor id, after analysis: constant value and liveness of each channel */
     float **val;
@@ -106,15 +110,55 @@ static int is_sink(Node *n, const Tensor *t)
     return is_dense_conv(n) || is_gemm(n);
 }
 
-static void add_member(ChanSet *s, Tensor *t)
+/* Concat of non-constant tensors along axis 1. */
+static int is_channel_concat(Node *n)
 {
-    if (s->in_set[t->id])
+    if (!is_op(n, "Concat") || n->outputs[0]->rank < 2)
+        return 0;
+    int64_t axis = ir_attr_int(n, "axis", 0);
+    if (axis < 0)
+        axis += n->outputs[0]->rank;
+    for (int i = 0; i < n->n_inputs; i++)
+        if (ir_is_const(n->inputs[i]))
+            return 0;
+    return axis == 1;
+}
+
+/* Channel offset of Concat input k in the output. */
+static int64_t concat_offset(const Node *n, int k)
+{
+    int64_t off = 0;
+    for (int i = 0; i < k; i++)
+        off += n->inputs[i]->dims[1];
+    return off;
+}
+
+static void add_member(ChanSet *s, Tensor *t, int64_t base)
+{
+    if (s->in_set[t->id]) {
+        if (s->base[t->id] != base)
+            s->blocked = 1;   /* e.g. one tensor concatenated twice */
         return;
-    if (t->rank < 2 || t->dims[1] != s->c || t->dtype != DT_F32 || t->is_input ||
-        t->is_output || ir_is_const(t))
+    }
+    if (t->rank < 2 || t->dims[1] < 1 || t->dtype != DT_F32 || t->is_input || t->is_output ||
+        ir_is_const(t))
         s->blocked = 1;
     s->in_set[t->id] = 1;
+    s->base[t->id] = base;
+    if (base < s->lo)
+        s->lo = base;
+    if (t->rank >= 2 && base + t->dims[1] > s->hi)
+        s->hi = base + t->dims[1];
     s->members[s->n_members++] = t;
+}
+
+/* Adds Concat n's output and inputs, given that input k (or the output, k < 0) has base b. */
+static void add_concat(ChanSet *s, Node *n, int k, int64_t b)
+{
+    int64_t out_base = k < 0 ? b : b - concat_offset(n, k);
+    add_member(s, n->outputs[0], out_base);
+    for (int i = 0; i < n->n_inputs; i++)
+        add_member(s, n->inputs[i], out_base + concat_offset(n, i));
 }
 
 static int node_pos(const Graph *g, const Node *n)
@@ -130,6 +174,7 @@ static void visit(ChanSet *s, Tensor *t)
 {
     Graph *g = s->g;
     Node *p = t->producer;
+    int64_t b = s->base[t->id];
     if (!p || p->outputs[0] != t) {
         s->blocked = 1;
     } else if (s->role[node_pos(g, p)] == ROLE_SINK) {
@@ -138,11 +183,14 @@ static void visit(ChanSet *s, Tensor *t)
         int pi = node_pos(g, p);
         if (is_source(p)) {
             s->role[pi] = ROLE_SOURCE;
+        } else if (is_channel_concat(p)) {
+            s->role[pi] = ROLE_PASS;
+            add_concat(s, p, -1, b);
         } else if (is_pass(p, p->inputs[0])) {
             s->role[pi] = ROLE_PASS;
-            add_member(s, p->inputs[0]);
+            add_member(s, p->inputs[0], b);
             if (is_op(p, "Add") || is_op(p, "Mul"))
-                add_member(s, p->inputs[1]);
+                add_member(s, p->inputs[1], b);
         } else {
             s->blocked = 1;
         }
@@ -157,12 +205,19 @@ static void visit(ChanSet *s, Tensor *t)
             continue;
         if (!s->role[i] && is_sink(n, t)) {
             s->role[i] = ROLE_SINK;
+        } else if (!s->role[i] && is_channel_concat(n)) {
+            s->role[i] = ROLE_PASS;
+            for (int k = 0; k < n->n_inputs; k++)
+                if (n->inputs[k] == t) {
+                    add_concat(s, n, k, b);
+                    break;
+                }
         } else if (!s->role[i] && is_pass(n, t)) {
             s->role[i] = ROLE_PASS;
-            add_member(s, n->outputs[0]);
+            add_member(s, n->outputs[0], b);
             for (int k = 0; k < n->n_inputs; k++)
                 if (n->inputs[k] && n->inputs[k]->rank > 0 && !ir_is_const(n->inputs[k]))
-                    add_member(s, n->inputs[k]);
+                    add_member(s, n->inputs[k], b);
         } else {
             s->blocked = 1;
         }
@@ -171,8 +226,8 @@ static void visit(ChanSet *s, Tensor *t)
 
 static void grow_set(ChanSet *s, Tensor *seed)
 {
-    s->c = seed->dims[1];
-    add_member(s, seed);
+    s->lo = s->hi = 0;
+    add_member(s, seed, 0);
     for (int i = 0; i < s->n_members && !s->blocked; i++)
         visit(s, s->members[i]);
 }
@@ -183,8 +238,8 @@ static float *state_val(ChanSet *s, const Tensor *t) { return s->val[t->id]; }
 
 static void alloc_state(ChanSet *s, const Tensor *t)
 {
-    s->val[t->id] = arena_alloc(s->g->arena, (size_t)s->c * sizeof(float));
-    s->live[t->id] = arena_alloc(s->g->arena, (size_t)s->c);
+    s->val[t->id] = arena_alloc(s->g->arena, (size_t)t->dims[1] * sizeof(float));
+    s->live[t->id] = arena_alloc(s->g->arena, (size_t)t->dims[1]);
 }
 
 /* Row o of the weights is all zero: for Conv W[o], for Gemm output column o of op(B). */
@@ -215,8 +270,9 @@ static float conv_bias(const Node *n, int64_t o)
 
 static void source_state(ChanSet *s, Node *n, float *val, char *live)
 {
+    int64_t ch = n->outputs[0]->dims[1];
     if (is_op(n, "Conv")) {
-        for (int64_t o = 0; o < s->c; o++) {
+        for (int64_t o = 0; o < ch; o++) {
             live[o] = !zero_row(n, o);
             val[o] = live[o] ? 0.0f : 0.0f + conv_bias(n, o);   /* the kernel's 0 + bias */
         }
@@ -224,7 +280,7 @@ static void source_state(ChanSet *s, Node *n, float *val, char *live)
     }
     kiln_gemm_params *p = op_gemm_params(n);
     const Tensor *c = n->n_inputs > 2 ? n->inputs[2] : NULL;
-    for (int64_t o = 0; o < s->c; o++) {
+    for (int64_t o = 0; o < ch; o++) {
         /* y = alpha * 0 + beta * C[i][o]: constant when C does not vary over rows */
         live[o] = !zero_row(n, o) || (c && p->m > 1 && p->c_stride_m != 0);
         val[o] = live[o] || !c ? 0.0f
@@ -248,7 +304,7 @@ static void depthwise_state(ChanSet *s, Node *n, const float *xv, const char *xl
     const Tensor *w = n->inputs[1];
     int64_t taps = ir_numel(w) / w->dims[0];
     int unpadded = depthwise_unpadded(n);
-    for (int64_t o = 0; o < s->c; o++) {
+    for (int64_t o = 0; o < n->outputs[0]->dims[1]; o++) {
         const float *wo = (const float *)w->data + o * taps;
         if (zero_row(n, o) || (!xl[o] && xv[o] == 0.0f)) {
             live[o] = 0;
@@ -267,6 +323,14 @@ static void depthwise_state(ChanSet *s, Node *n, const float *xv, const char *xl
 
 static void pass_state(ChanSet *s, Node *n, float *val, char *live)
 {
+    if (is_op(n, "Concat")) {   /* the inputs' states side by side */
+        for (int k = 0, o = 0; k < n->n_inputs; k++)
+            for (int64_t j = 0; j < n->inputs[k]->dims[1]; j++, o++) {
+                val[o] = state_val(s, n->inputs[k])[j];
+                live[o] = s->live[n->inputs[k]->id][j];
+            }
+        return;
+    }
     const float *xv = state_val(s, n->inputs[0]);
     const char *xl = s->live[n->inputs[0]->id];
     if (is_depthwise(n)) {
@@ -277,7 +341,7 @@ static void pass_state(ChanSet *s, Node *n, float *val, char *live)
     int is_act = (n->op->flags & OPF_ACTIVATION) && n->op->to_act(n, &act);
     int binary = is_op(n, "Add") || is_op(n, "Mul");
     int averaging = is_op(n, "AveragePool") || is_op(n, "GlobalAveragePool");
-    for (int64_t o = 0; o < s->c; o++) {
+    for (int64_t o = 0; o < n->outputs[0]->dims[1]; o++) {
         live[o] = xl[o];
         val[o] = xv[o];
         if (is_act && !live[o]) {
@@ -319,22 +383,48 @@ static int sink_absorbs(Node *n, float v)
            (k->w_out - 1) * k->stride_w + (k->k_w - 1) * k->dil_w + 1 <= k->w_in;
 }
 
-/* keep[c] = 0 for every channel that goes; returns how many go. */
+/* The keep flags of member t's channels: a slice of the global flags. */
+static char *local_keep(const ChanSet *s, char *keep, const Tensor *t)
+{
+    return keep + (s->base[t->id] - s->lo);
+}
+
+static int64_t local_gone(const ChanSet *s, char *keep, const Tensor *t)
+{
+    const char *k = local_keep(s, keep, t);
+    int64_t gone = 0;
+    for (int64_t j = 0; j < t->dims[1]; j++)
+        gone += !k[j];
+    return gone;
+}
+
+/* keep[c - lo] = 0 for every global channel c that goes; returns how many go. */
 static int64_t choose(ChanSet *s, char *keep)
 {
     Graph *g = s->g;
-    int64_t gone = 0;
-    for (int64_t c = 0; c < s->c; c++) {
-        keep[c] = 0;
-        for (int i = 0; i < s->n_members; i++)
-            keep[c] |= s->live[s->members[i]->id][c];
-        for (int i = 0; i < g->n_nodes && !keep[c]; i++)
-            if (s->role[i] == ROLE_SINK &&
-                !sink_absorbs(g->nodes[i], state_val(s, g->nodes[i]->inputs[0])[c]))
-                keep[c] = 1;
-        gone += !keep[c];
+    int64_t n = s->hi - s->lo, gone = 0;
+    memset(keep, 0, (size_t)n);
+    for (int i = 0; i < s->n_members; i++) {
+        const Tensor *t = s->members[i];
+        char *k = local_keep(s, keep, t);
+        for (int64_t j = 0; j < t->dims[1]; j++)
+            k[j] |= s->live[t->id][j];
     }
-    return gone == s->c ? 0 : gone;   /* an empty tensor would be no tensor at all */
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Tensor *t = g->nodes[i]->inputs[0];
+        if (s->role[i] != ROLE_SINK)
+            continue;
+        char *k = local_keep(s, keep, t);
+        for (int64_t j = 0; j < t->dims[1]; j++)
+            k[j] |= !sink_absorbs(g->nodes[i], state_val(s, t)[j]);
+    }
+    /* no tensor may lose all its channels (keeping a channel is always correct) */
+    for (int i = 0; i < s->n_members; i++)
+        if (local_gone(s, keep, s->members[i]) == s->members[i]->dims[1])
+            memset(local_keep(s, keep, s->members[i]), 1, (size_t)s->members[i]->dims[1]);
+    for (int64_t c = 0; c < n; c++)
+        gone += !keep[c];
+    return gone;
 }
 
 /* ---- rewriting ------------------------------------------------------------------ */
@@ -376,6 +466,7 @@ static Tensor *select_axis(ChanSet *s, const Tensor *t, int axis, const char *ke
 
 static void prune_rows(ChanSet *s, Node *n, const char *keep, int64_t gone)
 {
+    int64_t ch = n->outputs[0]->dims[1];
     if (is_op(n, "Conv")) {
         n->inputs[1] = select_axis(s, n->inputs[1], 0, keep);
         if (n->n_inputs > 2 && n->inputs[2])
@@ -387,7 +478,7 @@ static void prune_rows(ChanSet *s, Node *n, const char *keep, int64_t gone)
         int tb = op_gemm_params(n)->trans_b;
         n->inputs[1] = select_axis(s, n->inputs[1], tb ? 0 : 1, keep);
         Tensor *c = n->n_inputs > 2 ? n->inputs[2] : NULL;
-        if (c && c->rank >= 1 && c->dims[c->rank - 1] == s->c)
+        if (c && c->rank >= 1 && c->dims[c->rank - 1] == ch)
             n->inputs[2] = select_axis(s, c, c->rank - 1, keep);
     }
     n->pruned_out += (int)gone;
@@ -459,7 +550,7 @@ static void prune_sink(ChanSet *s, Node *n, const char *keep, int64_t gone)
 {
     const float *v = state_val(s, n->inputs[0]);
     int any_const = 0;
-    for (int64_t c = 0; c < s->c; c++)
+    for (int64_t c = 0; c < n->inputs[0]->dims[1]; c++)
         any_const |= !keep[c] && v[c] != 0.0f;
     if (is_op(n, "Conv")) {
         if (any_const)
@@ -486,18 +577,22 @@ static int reinfer(ChanSet *s, Diag *d)
     return 0;
 }
 
-static int apply(ChanSet *s, const char *keep, int64_t gone, Diag *d)
+static int apply(ChanSet *s, char *keep, Diag *d)
 {
     Graph *g = s->g;
+    int64_t *gone = arena_alloc(g->arena, (size_t)s->n_members * sizeof *gone);
+    for (int i = 0; i < s->n_members; i++)
+        gone[i] = local_gone(s, keep, s->members[i]);
     for (int i = 0; i < g->n_nodes; i++) {
         Node *n = g->nodes[i];
+        Tensor *y = n->outputs[0], *x = n->inputs[0];
         if (s->role[i] == ROLE_SOURCE || (s->role[i] == ROLE_PASS && is_depthwise(n)))
-            prune_rows(s, n, keep, gone);
+            prune_rows(s, n, local_keep(s, keep, y), local_gone(s, keep, y));
         else if (s->role[i] == ROLE_SINK)
-            prune_sink(s, n, keep, gone);
+            prune_sink(s, n, local_keep(s, keep, x), local_gone(s, keep, x));
     }
     for (int i = 0; i < s->n_members; i++)
-        s->members[i]->dims[1] -= gone;
+        s->members[i]->dims[1] -= gone[i];
     return reinfer(s, d);
 }
 
@@ -518,6 +613,7 @@ int pass_prune(Graph *g, const PassOptions *o, Diag *d)
     s.in_set = arena_alloc(g->arena, (size_t)n_tensors);
     s.role = arena_alloc(g->arena, (size_t)g->n_nodes * sizeof *s.role);
     s.members = arena_alloc(g->arena, (size_t)n_tensors * sizeof *s.members);
+    s.base = arena_alloc(g->arena, (size_t)n_tensors * sizeof *s.base);
     s.val = arena_alloc(g->arena, (size_t)n_tensors * sizeof *s.val);
     s.live = arena_alloc(g->arena, (size_t)n_tensors * sizeof *s.live);
     char *done = arena_alloc(g->arena, (size_t)n_tensors);
@@ -531,9 +627,8 @@ int pass_prune(Graph *g, const PassOptions *o, Diag *d)
             done[s.members[k]->id] = 1;
         if (!s.blocked) {
             analyse(&s);
-            char *keep = arena_alloc(g->arena, (size_t)s.c);
-            int64_t gone = choose(&s, keep);
-            if (gone && apply(&s, keep, gone, d))
+            char *keep = arena_alloc(g->arena, (size_t)(s.hi - s.lo));
+            if (choose(&s, keep) && apply(&s, keep, d))
                 return -1;
         }
         reset(&s);

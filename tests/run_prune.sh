@@ -37,6 +37,11 @@ t residual 0 "$KILN" compile $G/prune_residual/model.onnx -o "$tmp/r" --report "
     has residual "pruned conv_b (Conv): 1 of 8 output channels removed"
 grep -q '"pruned_out_channels":[[:space:]]*1' "$tmp/r.json" && pass=$((pass + 1)) ||
     { fail=$((fail + 1)); echo "FAIL prune/report: no pruned_out_channels in the JSON report"; }
+t concat 0 "$KILN" compile $G/prune_concat/model.onnx -o "$tmp/c" &&
+    has concat "pruned conv_a (Conv): 1 of 4 output channels removed" &&
+    has concat "pruned conv_b (Conv): 2 of 3 output channels removed" &&
+    has concat "pruned conv_y (Conv): 3 input channels removed"
+t concat-shape 0 "$KILN" inspect $G/prune_concat/model.onnx && has concat-shape "1x4x6x6"
 # a model without dead channels is left alone
 t none 0 "$KILN" compile $G/small_cnn/model.onnx -o "$tmp/s" && lacks none "pruned"
 
@@ -59,6 +64,37 @@ auto=$("$KILN" inspect $S/model.onnx | sed -n 's/.* \([0-9]*\) MACs.*/\1/p')
 dense=$("$KILN" inspect $S/model.onnx --sparse off | sed -n 's/.* \([0-9]*\) MACs.*/\1/p')
 [ -n "$auto" ] && [ -n "$dense" ] && [ "$auto" -lt "$dense" ] && pass=$((pass + 1)) ||
     { fail=$((fail + 1)); echo "FAIL prune/sparse-macs: executed $auto vs dense $dense"; }
+
+# fusion passes: the fused-away node is gone (outputs are checked by run_golden.sh)
+gone() {   # gone CASE OP...: inspect CASE shows none of the OPs in its op column
+    c=$1; shift
+    t "$c" 0 "$KILN" inspect $G/$c/model.onnx || return
+    for op in "$@"; do
+        if awk 'NR > 1 && $1 ~ /^[0-9]+$/ {print $3}' "$tmp/out" | grep -qx "$op"; then
+            fail=$((fail + 1)); echo "FAIL prune/$c: $op left"; sed 's/^/    /' "$tmp/out"
+        else pass=$((pass + 1)); fi
+    done
+}
+gone prune_residual Relu   # Add + Relu: one kernel
+gone fuse_matmul_add MatMul Add Relu
+gone fuse_matmul_bn MatMul BatchNormalization Relu
+gone fuse_conv_scale_shift Mul Add Relu
+gone fuse_norm_prefix Sub Div
+gone fuse_gemm_prefix Add Mul
+gone fuse_pad_conv Pad
+gone fuse_pad_avgpool Pad
+gone fuse_pad_maxpool_neg_inf Pad
+gone fuse_transpose_cancel Transpose
+gone fuse_reshape_chain Unsqueeze Flatten
+t pad-kept 0 "$KILN" inspect $G/fuse_norm_prefix_padded/model.onnx && has pad-kept "Sub" && lacks pad-kept "Mul"
+t compose 0 "$KILN" inspect $G/fuse_transpose_compose/model.onnx &&
+    [ "$(grep -c ' Transpose ' "$tmp/out")" -eq 1 ] && pass=$((pass + 1)) ||
+    { fail=$((fail + 1)); echo "FAIL prune/compose: not exactly one Transpose"; }
+t gemm-fused 0 "$KILN" inspect $G/fuse_matmul_add/model.onnx && has gemm-fused "Gemm"
+# each pass can be switched off only by not matching: --dump-after names them
+for p in transpose-pair view-chain fold-pad matmul-gemm fold-affine prune sparse; do
+    t "dump-$p" 0 "$KILN" inspect $G/small_cnn/model.onnx --dump-after $p && has "dump-$p" "# after $p"
+done
 
 rm -rf "$tmp"
 echo "prune: $pass passed, $fail failed"

@@ -279,6 +279,8 @@ static int pad_infer(Graph *g, Node *n, Diag *d)
     return 0;
 }
 
+const kiln_pad_params *op_pad_params(const Node *n) { return &((const PadParams *)n->params)->k; }
+
 static int pad_eval(Graph *g, Node *n, Diag *d)
 {
     op_allocate_outputs(g, n);

@@ -1242,6 +1242,158 @@ def _(rng):
     return Case(m, [('x', normal(rng, [1, 4, 12, 10]))])
 
 
+@case('prune_concat', 'Conv (4 ch, 1 dead) and Conv (3 ch, 2 dead) -> Relu -> Concat on '
+      'channels -> MaxPool -> 1x1 Conv: the 3 dead channels go from both branches and the Concat')
+def _(rng):
+    ba, bb = normal(rng, [4], 0.3), normal(rng, [3], 0.3)
+    ba[1] = 0.0
+    bb[[0, 2]] = -0.4   # relu(-0.4) = 0: dead after the activation
+    inits = [init('wa', zero_rows(weight(rng, [4, 2, 3, 3]), [1])), init('ba', ba),
+             init('wb', zero_rows(weight(rng, [3, 2, 1, 1]), [0, 2])), init('bb', bb),
+             init('w2', weight(rng, [5, 7, 1, 1])), init('b2', normal(rng, [5], 0.3))]
+    nodes = [node('Conv', ['x', 'wa', 'ba'], ['a'], pads=[1, 1, 1, 1]),
+             node('Relu', ['a'], ['ra']),
+             node('Conv', ['x', 'wb', 'bb'], ['b']),
+             node('Relu', ['b'], ['rb']),
+             node('Concat', ['ra', 'rb'], ['c'], axis=1),
+             node('MaxPool', ['c'], ['p'], kernel_shape=[2, 2], strides=[2, 2]),
+             node('Conv', ['p', 'w2', 'b2'], ['y'])]
+    m = model(nodes, [('x', [1, 2, 6, 6])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 2, 6, 6]))])
+
+
+# ------------------------------------------------------------------------------- fusion
+@case('fuse_matmul_add', 'MatMul [3,8]x[8,6] (constant B) + bias [6] -> Relu: one Gemm with C '
+      'and the Relu fused')
+def _(rng):
+    inits = [init('w', weight(rng, [8, 6], fan_in=8)), init('b', normal(rng, [6], 0.3))]
+    nodes = [node('MatMul', ['x', 'w'], ['h']), node('Add', ['b', 'h'], ['s']),
+             node('Relu', ['s'], ['y'])]
+    m = model(nodes, [('x', [3, 8])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [3, 8]))])
+
+
+@case('fuse_matmul_bn', 'MatMul [1,16]x[16,12] -> BatchNormalization -> Relu (PyTorch Linear '
+      'without bias + BatchNorm1d): Gemm with the BN folded')
+def _(rng):
+    c = 12
+    inits = [init('w', weight(rng, [16, c], fan_in=16)),
+             init('gamma', uniform(rng, [c], 0.5, 1.5)), init('beta', normal(rng, [c], 0.3)),
+             init('mean', normal(rng, [c], 0.3)), init('var', uniform(rng, [c], 0.5, 2.0))]
+    nodes = [node('MatMul', ['x', 'w'], ['h']),
+             node('BatchNormalization', ['h', 'gamma', 'beta', 'mean', 'var'], ['n']),
+             node('Relu', ['n'], ['y'])]
+    m = model(nodes, [('x', [1, 16])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 16]))])
+
+
+@case('fuse_conv_scale_shift', 'Conv -> Mul [C,1,1] -> Add [1,C,1,1] -> Relu (a scale layer and '
+      'a separate bias): one Conv')
+def _(rng):
+    inits = [init('w', weight(rng, [6, 3, 3, 3])),
+             init('s', uniform(rng, [6, 1, 1], 0.5, 2.0)), init('t', normal(rng, [1, 6, 1, 1], 0.3))]
+    nodes = [node('Conv', ['x', 'w'], ['c'], pads=[1, 1, 1, 1]),
+             node('Mul', ['c', 's'], ['m']), node('Add', ['t', 'm'], ['a']),
+             node('Relu', ['a'], ['y'])]
+    m = model(nodes, [('x', [1, 3, 7, 7])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 3, 7, 7]))])
+
+
+@case('fuse_norm_prefix', '(x - mean[C,1,1]) / std[C,1,1] -> unpadded Conv: both fold into the '
+      'Conv (weights and bias)')
+def _(rng):
+    inits = [init('mean', uniform(rng, [3, 1, 1], -0.5, 0.5)),
+             init('std', uniform(rng, [3, 1, 1], 0.5, 2.0)),
+             init('w', weight(rng, [4, 3, 3, 3])), init('b', normal(rng, [4], 0.3))]
+    nodes = [node('Sub', ['x', 'mean'], ['c']), node('Div', ['c', 'std'], ['n']),
+             node('Conv', ['n', 'w', 'b'], ['y'], strides=[2, 2])]
+    m = model(nodes, [('x', [1, 3, 9, 9])], ['y'], inits=inits)
+    return Case(m, [('x', uniform(rng, [1, 3, 9, 9], 0.0, 1.0))])
+
+
+@case('fuse_norm_prefix_padded', '(x - mean) * scale -> Conv with pads 1: the Mul folds, the Sub '
+      'must stay (a padded border would see -mean, not 0)')
+def _(rng):
+    inits = [init('mean', uniform(rng, [3, 1, 1], -0.5, 0.5)),
+             init('scale', uniform(rng, [3, 1, 1], 0.5, 2.0)),
+             init('w', weight(rng, [4, 3, 3, 3])), init('b', normal(rng, [4], 0.3))]
+    nodes = [node('Sub', ['x', 'mean'], ['c']), node('Mul', ['c', 'scale'], ['n']),
+             node('Conv', ['n', 'w', 'b'], ['y'], pads=[1, 1, 1, 1])]
+    m = model(nodes, [('x', [1, 3, 6, 6])], ['y'], inits=inits)
+    return Case(m, [('x', uniform(rng, [1, 3, 6, 6], 0.0, 1.0))])
+
+
+@case('fuse_gemm_prefix', 'x * s[16] + a[16] -> Gemm (transB): both fold into B and C')
+def _(rng):
+    inits = [init('s', uniform(rng, [16], 0.5, 2.0)), init('a', normal(rng, [1, 16], 0.3)),
+             init('w', weight(rng, [5, 16])), init('b', normal(rng, [5], 0.3))]
+    nodes = [node('Add', ['x', 'a'], ['p']), node('Mul', ['p', 's'], ['q']),
+             node('Gemm', ['q', 'w', 'b'], ['y'], transB=1)]
+    m = model(nodes, [('x', [2, 16])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [2, 16]))])
+
+
+@case('fuse_pad_conv', 'Pad [0,0,1,2,0,0,2,1] (value 0) -> Conv with pads [1,0,0,1]: one Conv '
+      'with pads [2,2,2,2]')
+def _(rng):
+    inits = [i64('pads', [0, 0, 1, 2, 0, 0, 2, 1]), init('w', weight(rng, [4, 2, 3, 3])),
+             init('b', normal(rng, [4], 0.3))]
+    nodes = [node('Pad', ['x', 'pads'], ['p']),
+             node('Conv', ['p', 'w', 'b'], ['y'], pads=[1, 0, 0, 1])]
+    m = model(nodes, [('x', [1, 2, 5, 6])], ['y'], inits=inits)
+    return Case(m, [('x', normal(rng, [1, 2, 5, 6]))])
+
+
+@case('fuse_pad_avgpool', 'Pad [0,0,1,1,0,0,1,1] (value 0) -> AveragePool 3x3 (no pads): the pool '
+      'takes the pads and counts them')
+def _(rng):
+    nodes = [node('Pad', ['x', 'pads'], ['p']),
+             node('AveragePool', ['p'], ['y'], kernel_shape=[3, 3], strides=[2, 2])]
+    m = model(nodes, [('x', [1, 3, 7, 7])], ['y'], inits=[i64('pads', [0, 0, 1, 1, 0, 0, 1, 1])])
+    return Case(m, [('x', normal(rng, [1, 3, 7, 7]))])
+
+
+@case('fuse_pad_maxpool_neg_inf', 'Pad with -inf -> MaxPool 2x2 s2: the pool takes the pads '
+      '(its own padding is ignored, like -inf)')
+def _(rng):
+    nodes = [node('Pad', ['x', 'pads', 'value'], ['p']),
+             node('MaxPool', ['p'], ['y'], kernel_shape=[2, 2], strides=[2, 2])]
+    m = model(nodes, [('x', [1, 2, 5, 5])], ['y'],
+              inits=[i64('pads', [0, 0, 1, 1, 0, 0, 0, 0]),
+                     init('value', np.array(-np.inf, dtype=np.float32))])
+    return Case(m, [('x', uniform(rng, [1, 2, 5, 5], -2.0, -0.5))])
+
+
+@case('fuse_transpose_cancel', 'Transpose NCHW->NHWC -> Transpose NHWC->NCHW -> Relu: the pair '
+      'cancels')
+def _(rng):
+    nodes = [node('Transpose', ['x'], ['t1'], perm=[0, 2, 3, 1]),
+             node('Transpose', ['t1'], ['t2'], perm=[0, 3, 1, 2]),
+             node('Relu', ['t2'], ['y'])]
+    m = model(nodes, [('x', [1, 3, 4, 5])], ['y'])
+    return Case(m, [('x', normal(rng, [1, 3, 4, 5]))])
+
+
+@case('fuse_transpose_compose', 'Transpose [0,2,1,3] -> Transpose [3,1,0,2]: one Transpose with '
+      'the composed perm')
+def _(rng):
+    nodes = [node('Transpose', ['x'], ['t1'], perm=[0, 2, 1, 3]),
+             node('Transpose', ['t1'], ['y'], perm=[3, 1, 0, 2])]
+    m = model(nodes, [('x', [2, 3, 4, 5])], ['y'])
+    return Case(m, [('x', normal(rng, [2, 3, 4, 5]))])
+
+
+@case('fuse_reshape_chain', 'Reshape [2,3,4]->[6,4] -> Unsqueeze -> Flatten -> Relu: one Reshape')
+def _(rng):
+    nodes = [node('Reshape', ['x', 'shape'], ['r']),
+             node('Unsqueeze', ['r', 'axes'], ['u']),
+             node('Flatten', ['u'], ['f'], axis=2),
+             node('Relu', ['f'], ['y'])]
+    m = model(nodes, [('x', [2, 3, 4])], ['y'],
+              inits=[i64('shape', [6, 4]), i64('axes', [0])])
+    return Case(m, [('x', normal(rng, [2, 3, 4]))])
+
+
 # ------------------------------------------------------------------------------- driver
 def yaml_float(v):
     """1.0e-4 style: parsed as a float by YAML 1.1 and 1.2 resolvers and by strtod."""
