@@ -10,15 +10,18 @@ static const char *usage_main =
     "\n"
     "usage:\n"
     "  kiln compile MODEL.onnx [-o DIR] [--name NAME] [--target NAME|FILE.yaml] [--report FILE.json]\n"
+    "               [--strict] [--linker-script FILE.ld]\n"
     "  kiln verify  MODEL.onnx --data DIR [--data DIR ...] [--target NAME] [--rtol R] [--atol A]\n"
     "               [--junit FILE.xml] [--json FILE.json]\n"
-    "  kiln run     MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...]\n"
+    "  kiln run     MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...] [--target NAME]\n"
     "  kiln inspect MODEL.onnx [--json]\n"
     "  kiln bench   MODEL.onnx [--target NAME] [--instructions] [--json]\n"
     "  kiln --help | kiln COMMAND --help | kiln --version\n"
     "\n"
     "Every command also takes --shape NAME=1x3x96x96 (fix a symbolic input dimension),\n"
     "--dump-after PASS (print the IR after a pass) and --quiet.\n"
+    "Targets: host (default), cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, cortex-m33,\n"
+    "cortex-m55, riscv32 (emulated by QEMU: verify, run and bench run there), or a FILE.yaml.\n"
     "Exit status: 0 success, 1 error or mismatch (message on stderr), 2 usage error.\n"
     "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
 
@@ -39,7 +42,12 @@ static const char *usage_compile =
     "\n"
     "  -o, --out DIR        output directory\n"
     "  --name NAME          C identifier prefix (default: model file stem, sanitised)\n"
-    "  --target T           'host' (default) or a target YAML file; see docs/targets.md\n"
+    "  --target T           'host' (default), a bundled target (cortex-m4, ...) or a target\n"
+    "                       YAML file; see docs/targets.md. With a budget, also prints flash\n"
+    "                       (weights + code) and RAM (data/bss + arena + stack) against it,\n"
+    "                       measured with the target's compiler and size when installed\n"
+    "  --strict             fail (exit 1) when flash or RAM exceed the target's budget\n"
+    "  --linker-script F    also write a GNU ld script from the target's memory regions\n"
     "  --report FILE.json   arena_bytes, weights_bytes, macs, ops, nodes, tensors (offsets)\n"
     "  --shape NAME=DIMS    static shape for an input with symbolic dims, e.g. input=1x3x96x96\n"
     "  --force              replace DIR even if it was not written by kiln\n"
@@ -48,12 +56,15 @@ static const char *usage_compile =
 
 static const char *usage_verify =
     "usage: kiln verify MODEL.onnx --data DIR [--data DIR ...] [--rtol R] [--atol A]\n"
-    "                   [--junit FILE.xml] [--json FILE.json] [--target host] [--keep]\n"
+    "                   [--junit FILE.xml] [--json FILE.json] [--target T] [--keep]\n"
     "\n"
     "Compiles the model to a temporary directory, builds it with a test driver using the\n"
     "host compiler ($CC, default cc; flags -O2 -std=c99 -ffp-contract=off, extra ones in\n"
     "$KILN_CFLAGS), runs it on DIR/input_K.pb and compares with DIR/output_K.pb (ONNX\n"
     "backend-test layout: test_data_set_N/input_K.pb + output_K.pb).\n"
+    "With an emulated --target (cortex-m4, cortex-m55, ...) the code is cross-compiled with\n"
+    "the target's compiler, flags and board support and run under its emulator (QEMU);\n"
+    "inputs and outputs pass through semihosting. The comparison is the same.\n"
     "Floats pass when |actual - expected| <= atol + rtol * |expected|; integers must be equal.\n"
     "Prints, per data set and output: max abs error, max rel error, first mismatching index.\n"
     "\n"
@@ -71,7 +82,8 @@ static const char *usage_run =
     "Compiles the model, builds the generated code on the host and runs it on every sample\n"
     "of the inputs (NumPy .npy, samples stacked on axis 0, one --input per model input in\n"
     "order), writing one .npy per model output with the samples on axis 0.\n"
-    "float64 inputs are converted to float32 when the model expects float32.\n";
+    "float64 inputs are converted to float32 when the model expects float32.\n"
+    "--target T runs them on an emulated board instead (see kiln verify --help).\n";
 
 static const char *usage_inspect =
     "usage: kiln inspect MODEL.onnx [--json] [--shape NAME=DIMS]\n"
@@ -80,14 +92,21 @@ static const char *usage_inspect =
     "(arena, weights, MACs). --json prints the same as JSON.\n";
 
 static const char *usage_bench =
-    "usage: kiln bench MODEL.onnx [--target host] [--instructions] [--json]\n"
+    "usage: kiln bench MODEL.onnx [--target T] [--instructions] [--json]\n"
     "\n"
     "Builds the generated code with a timing driver ($CC -O3 -std=c99 -ffp-contract=off,\n"
     "plus $KILN_BENCH_CFLAGS, e.g. -march=native) and reports the median latency of one\n"
     "inference (median of 5 rounds of 200 runs, in one process). --instructions also counts\n"
     "the exact instructions of one inference with valgrind --tool=callgrind (deterministic).\n"
     "--json prints latency_ns_median, instructions_per_inference, arena_bytes,\n"
-    "weights_bytes, code_bytes (text size of the compiled model and kernels).\n";
+    "weights_bytes, code_bytes (text size of the compiled model and kernels).\n"
+    "\n"
+    "With an emulated --target: the code is cross-compiled (-O3) and run under the target's\n"
+    "emulator with kiln's instruction-count plugin; reports emulated instructions per\n"
+    "inference (exact and deterministic: one inference is the difference between a span of\n"
+    "3 and a span of 1), flash and RAM measured with the target's toolchain. --json prints\n"
+    "instructions_per_inference, flash_bytes, ram_bytes, arena_bytes, stack_bytes,\n"
+    "weights_bytes, code_bytes, sizes_measured, macs.\n";
 
 static const Command commands[] = {
     {"compile", cmd_compile, &usage_compile},
@@ -204,6 +223,11 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             }
         } else if (!strcmp(a, "--instructions")) {
             o->instructions = 1;
+        } else if (!strcmp(a, "--strict")) {
+            o->strict = 1;
+        } else if (!strcmp(a, "--linker-script")) {
+            if (!(o->linker_script = VALUE()))
+                return -1;
         } else if (!strcmp(a, "--force")) {
             o->force = 1;
         } else if (!strcmp(a, "--keep")) {

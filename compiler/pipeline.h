@@ -35,6 +35,8 @@ typedef struct Options {
     int json;
     int instructions;
     int keep;
+    int strict;               /* compile: fail when flash or RAM exceed the target's budget */
+    const char *linker_script; /* compile: also write the target's linker script here */
 } Options;
 
 /* Loads the model and runs every pass; NULL on error. */
@@ -54,15 +56,19 @@ Totals pipeline_totals(const Graph *g);
 int64_t node_params(const Node *n);
 int64_t node_macs(const Node *n);
 void print_summary(const Graph *g, FILE *out);
-int write_report(const Graph *g, const char *path, Diag *d);
+struct cJSON;
+/* footprint (may be NULL) is added as "footprint" and freed. */
+int write_report(const Graph *g, const char *path, struct cJSON *footprint, Diag *d);
 struct cJSON;
 /* Per node: name, op, output_shape, macs, params, scratch_offset. */
 struct cJSON *report_nodes_json(const Graph *g);
 /* Prints a JSON document to stdout and frees it. */
 void print_json(struct cJSON *root);
 
-/* Builds generated code in dir with a driver source; returns 0 and the binary path. */
+/* Builds generated code in dir with a driver source; returns 0 and the binary path.
+ * board_args (NULL on the host) adds board support sources and link flags. */
 int harness_build(const Graph *g, const char *dir, const char *driver, const char *cc,
-                  const char *cflags, char *exe, size_t exe_size, Diag *d);
+                  const char *cflags, const char *board_args, char *exe, size_t exe_size,
+                  Diag *d);
 
 #endif

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The whole suite (make test): unit tests, golden models, generated-code contract,
-# malformed inputs, command line. Prints one summary line per part and a total.
+# malformed inputs, command line, emulated targets. Prints one summary line per part and a total.
 status=0; total_pass=0; total_fail=0
 part() {
     log=$(mktemp)
@@ -18,5 +18,6 @@ part sh tests/run_codegen.sh
 part sh tests/run_malformed.sh
 part sh tests/run_alloc_fail.sh
 part sh tests/run_cli.sh
+part sh tests/run_targets.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
