@@ -6,6 +6,8 @@
 #   make bench      latency/instructions per bench model (slow; not part of test)
 #   make check-bench  kiln verify on the shared bench corpus
 #   make conformance  every case of the ONNX backend node suite (docs/conformance.md)
+#   make bench-mcu  instructions per inference on emulated Cortex-M4/M55, flash, RAM (slow)
+#   make targets    the emulated-target tests alone (part of make test)
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
@@ -33,7 +35,7 @@ LIBSRCS := $(filter-out compiler/main.c,$(SRCS))
 OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/onnx.pb-c.o
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all deps demo test unit golden malformed bench check-bench conformance install clean
+.PHONY: all deps demo test unit golden malformed bench check-bench conformance bench-mcu targets install clean
 all: $(BUILD)/kiln
 
 deps:
@@ -88,11 +90,20 @@ check-bench: $(BUILD)/kiln
 conformance: deps $(BUILD)/kiln
 	@sh tests/conformance/run.sh
 
+bench-mcu: deps $(BUILD)/kiln
+	@KILN_MCU_OPTS='$(KILN_MCU_OPTS)' sh tests/bench_mcu.sh
+
+targets: deps $(BUILD)/kiln
+	@sh tests/run_targets.sh
+
 install: $(BUILD)/kiln
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiln/runtime $(DESTDIR)$(PREFIX)/share/kiln/targets
 	install -m 755 $(BUILD)/kiln $(DESTDIR)$(PREFIX)/bin/kiln
 	install -m 644 runtime/*.c runtime/*.h $(DESTDIR)$(PREFIX)/share/kiln/runtime
 	install -m 644 targets/*.yaml $(DESTDIR)$(PREFIX)/share/kiln/targets
+	for d in arm riscv common qemu; do \
+	    install -d $(DESTDIR)$(PREFIX)/share/kiln/targets/$$d && \
+	    install -m 644 targets/$$d/* $(DESTDIR)$(PREFIX)/share/kiln/targets/$$d || exit 1; done
 
 clean:
 	rm -rf $(BUILD)

@@ -34,6 +34,8 @@ const char *cg_i32_list(Emit *e, const int32_t *v, int n); /* "{1, 2, 3}" */
 typedef struct {
     const char *out_dir;        /* final directory */
     const char *options_text;   /* recorded in the generated files' header comment */
+    const char *variants;       /* kernel variant directories under runtime/, best first
+                                   ("mve dsp"); NULL or "" for the portable kernels only */
 } CgOptions;
 
 /* Writes NAME.h, NAME.c, NAME_weights.c and kiln/ runtime files into dir. */
@@ -52,5 +54,8 @@ int cg_write_qdq(Graph *g, const char *path, Diag *d);
 /* Drivers used by verify/run/bench (never shipped with the model). */
 int cg_write_io_driver(const Graph *g, const char *path, Diag *d);
 int cg_write_bench_driver(const Graph *g, const char *path, Diag *d);
+/* Drivers for emulated boards (semihosting I/O, static buffers): board_drivers.c. */
+int cg_write_board_io_driver(const Graph *g, const char *path, const char *dir, Diag *d);
+int cg_write_board_bench_driver(const Graph *g, const char *path, int runs, Diag *d);
 
 #endif

@@ -549,8 +549,24 @@ static void emit_weights(Buf *b, const Graph *g, const CgOptions *o)
     }
 }
 
-/* Copies runtime/<kernel>.c and the kernels it names in its "kiln-deps:" line. */
-static int copy_runtime(Emit *e, const char *dir, Diag *d)
+/* runtime/<variant>/<file> for the first variant that has the file (an optimised kernel
+ * for the target's ISA, same name and signature), else the portable runtime/<file>. */
+static void runtime_source(const char *data, const char *variants, const char *file, char *out,
+                           size_t size)
+{
+    char list[128];
+    snprintf(list, sizeof list, "%s", variants ? variants : "");
+    for (char *save, *v = strtok_r(list, " ", &save); v; v = strtok_r(NULL, " ", &save)) {
+        snprintf(out, size, "%s/runtime/%s/%s", data, v, file);
+        if (path_exists(out))
+            return;
+    }
+    snprintf(out, size, "%s/runtime/%s", data, file);
+}
+
+/* Copies runtime/<kernel>.c (or its variant) and the kernels it names in its "kiln-deps:"
+ * line. */
+static int copy_runtime(Emit *e, const char *dir, const char *variants, Diag *d)
 {
     const char *data = kiln_data_dir();
     if (!data) {
@@ -567,7 +583,9 @@ static int copy_runtime(Emit *e, const char *dir, Diag *d)
     files[n_files++] = "kiln.h";
     for (int i = 0; i < e->n_kernels; i++) {
         Buf b = {0};
-        snprintf(src, sizeof src, "%s/runtime/%s.c", data, e->kernels[i]);
+        char file[256];
+        snprintf(file, sizeof file, "%s.c", e->kernels[i]);
+        runtime_source(data, variants, file, src, sizeof src);
         if (read_file(src, &b, d))
             return -1;
         const char *deps = strstr(b.data, "kiln-deps:");
@@ -583,7 +601,7 @@ static int copy_runtime(Emit *e, const char *dir, Diag *d)
         files[n_files++] = arena_printf(e->g->arena, "%s.c", e->kernels[i]);
     for (int i = 0; i < n_files; i++) {
         Buf b = {0};
-        snprintf(src, sizeof src, "%s/runtime/%s", data, files[i]);
+        runtime_source(data, variants, files[i], src, sizeof src);
         snprintf(dst, sizeof dst, "%s/kiln/%s", dir, files[i]);
         int rc = read_file(src, &b, d) || write_file(dst, b.data, b.len, d);
         buf_free(&b);
@@ -641,7 +659,7 @@ int cg_write_model(Graph *g, const CgOptions *o, const char *dir, Diag *d)
         emit_source(&c, &e, o);
         emit_weights(&w, g, o);
         rc = write_buf(dir, g->name, ".h", &h, d) || write_buf(dir, g->name, ".c", &c, d) ||
-             write_buf(dir, g->name, "_weights.c", &w, d) || copy_runtime(&e, dir, d);
+             write_buf(dir, g->name, "_weights.c", &w, d) || copy_runtime(&e, dir, o->variants, d);
     }
     buf_free(&h);
     buf_free(&c);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* kiln bench: latency on the host (median over rounds in one process) and, with
- * --instructions, the exact instruction count of one inference under callgrind. */
+ * --instructions, the exact instruction count of one inference under callgrind. On an
+ * emulated target: emulated instructions per inference (TCG plugin), flash and RAM. */
+#include "board.h"
 #include "commands.h"
 
 #include <cjson/cJSON.h>
@@ -58,12 +60,89 @@ static long long code_bytes(const Graph *g, const char *dir)
     return text;
 }
 
+/* Emulated instructions of one inference: the plugin records the count at each call to
+ * kiln_bench_mark; the span of BOARD_BENCH_RUNS inferences minus the span of one,
+ * divided by BOARD_BENCH_RUNS - 1, leaves exactly one inference. */
+static long long board_count(const Target *t, const char *exe, const char *dir, Diag *d)
+{
+    char plugin[PATH_MAX], out[PATH_MAX + 16], log[PATH_MAX + 16];
+    if (board_build_plugin(dir, plugin, sizeof plugin, d))
+        return -1;
+    uint64_t mark = board_symbol(t, exe, "kiln_bench_mark", dir, d);
+    if (!mark)
+        return -1;
+    snprintf(out, sizeof out, "%s/count.txt", dir);
+    snprintf(log, sizeof log, "%s/bench.log", dir);
+    remove(out);
+    int rc = board_run(t, exe, log, plugin, mark, out, d);
+    Buf b = {0};
+    Diag quiet = {.quiet = 1};
+    unsigned long long m[3] = {0, 0, 0};
+    int n = 0;
+    if (rc == 0 && read_file(out, &b, &quiet) == 0) {
+        buf_append(&b, "", 1);
+        for (const char *p = strstr(b.data, "mark "); p && n < 3; p = strstr(p + 1, "mark "))
+            m[n++] = strtoull(p + 5, NULL, 10);
+    }
+    buf_free(&b);
+    if (rc != 0 || n != 3 || m[2] - m[1] < m[1] - m[0]) {
+        diag_error(d, "counting instructions on target '%s' failed (emulator exit %d, %d of 3 "
+                   "marks; see %s)", t->name, rc, n, log);
+        return -1;
+    }
+    return (long long)(((m[2] - m[1]) - (m[1] - m[0])) / (BOARD_BENCH_RUNS - 1));
+}
+
+static int bench_board(Options *o, Graph *g, Diag *d)
+{
+    char dir[PATH_MAX], exe[PATH_MAX];
+    char flags[512];
+    const char *extra = getenv("KILN_BENCH_CFLAGS");
+    snprintf(flags, sizeof flags, "-O3 %s", extra ? extra : "");
+    if (command_build(g, o, "bench", flags, dir, sizeof dir, exe, sizeof exe, d))
+        return 1;
+    long long instr = board_count(&o->tgt, exe, dir, d);
+    Footprint f;
+    if (instr < 0 || board_footprint(g, &o->tgt, dir, &f, d))
+        return 1;
+    Totals t = pipeline_totals(g);
+    if (o->json) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "model", o->model);
+        cJSON_AddStringToObject(r, "target", o->tgt.name);
+        cJSON_AddNumberToObject(r, "instructions_per_inference", (double)instr);
+        cJSON_AddNumberToObject(r, "flash_bytes", (double)f.flash);
+        cJSON_AddNumberToObject(r, "ram_bytes", (double)f.ram);
+        cJSON_AddNumberToObject(r, "arena_bytes", (double)g->arena_bytes);
+        cJSON_AddNumberToObject(r, "stack_bytes", (double)f.stack);
+        cJSON_AddNumberToObject(r, "weights_bytes", (double)f.weights);
+        cJSON_AddNumberToObject(r, "code_bytes", (double)f.code);
+        cJSON_AddBoolToObject(r, "sizes_measured", f.measured);
+        cJSON_AddNumberToObject(r, "macs", (double)t.macs);
+        print_json(r);
+    } else {
+        printf("kiln bench %s (%s, emulated, %s)\n", o->model, o->tgt.name, flags);
+        printf("  instructions     %lld per inference (%.2f per MAC)\n", instr,
+               t.macs ? (double)instr / (double)t.macs : 0.0);
+        printf("  flash %lld bytes (weights %lld + code %lld), RAM %lld bytes (arena %lld + "
+               "stack %lld)%s\n", (long long)f.flash, (long long)f.weights, (long long)f.code,
+               (long long)f.ram, (long long)g->arena_bytes, (long long)f.stack,
+               f.measured ? "" : " (estimates)");
+    }
+    return 0;
+}
+
 int cmd_bench(Options *o)
 {
     Diag d = {0};
     Graph *g = command_compile(o, &d);
     if (!g)
         return 1;
+    if (target_is_emulated(&o->tgt)) {
+        int rc = bench_board(o, g, &d);
+        ir_graph_free(g);
+        return rc;
+    }
     char dir[PATH_MAX], exe[PATH_MAX], log[PATH_MAX + 16];
     char flags[512];
     const char *extra = getenv("KILN_BENCH_CFLAGS");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* kiln compile and kiln inspect, and the compile/build steps the other commands share. */
+#include "board.h"
 #include "commands.h"
 #include "memory_report.h"
 #include "ops.h"
@@ -28,15 +29,26 @@ int command_build(Graph *g, const Options *o, const char *driver_kind, const cha
         return -1;
     char driver[PATH_MAX];
     snprintf(driver, sizeof driver, "%s/kiln_%s_driver.c", dir, driver_kind);
-    int rc = !strcmp(driver_kind, "io") ? cg_write_io_driver(g, driver, d)
-                                        : cg_write_bench_driver(g, driver, d);
+    int board = target_is_emulated(&o->tgt), io = !strcmp(driver_kind, "io");
+    int rc = board ? (io ? cg_write_board_io_driver(g, driver, dir, d)
+                         : cg_write_board_bench_driver(g, driver, BOARD_BENCH_RUNS, d))
+                   : (io ? cg_write_io_driver(g, driver, d) : cg_write_bench_driver(g, driver, d));
     if (rc)
         return -1;
-    char flags[1024];
+    char flags[1024], board_args[4096];
     const char *extra = getenv("KILN_CFLAGS");
     snprintf(flags, sizeof flags, "%s %s %s", cflags, o->tgt.cflags, extra ? extra : "");
-    const char *cc = getenv("CC");
-    if (harness_build(g, dir, driver, cc && *cc ? cc : o->tgt.cc, flags, exe, exe_size, d))
+    if (board && board_build_args(&o->tgt, dir, board_args, sizeof board_args, d))
+        return -1;
+    /* $CC replaces the host compiler only; a cross target names its own */
+    const char *cc = board ? NULL : getenv("CC");
+    if (board && !board_tool_available(o->tgt.cc)) {
+        diag_error(d, "target '%s' needs the cross compiler '%s' (`make deps` installs it)",
+                   o->tgt.name, o->tgt.cc);
+        return -1;
+    }
+    if (harness_build(g, dir, driver, cc && *cc ? cc : o->tgt.cc, flags,
+                      board ? board_args : NULL, exe, exe_size, d))
         return -2;
     if (o->keep)
         fprintf(stderr, "kiln: build directory kept: %s\n", dir);
@@ -55,13 +67,27 @@ int cmd_compile(Options *o)
     else
         snprintf(dir, sizeof dir, "%s_kiln", g->name);
     int rc = pipeline_compile_to_dir(g, o, dir, &d);
+    /* flash and RAM against the budget, for targets that have one */
+    Footprint f;
+    int budgeted = o->tgt.flash_budget > 0 || o->tgt.ram_budget > 0;
+    if (rc == 0 && budgeted)
+        rc = board_footprint(g, &o->tgt, dir, &f, &d);
+    if (rc == 0 && o->linker_script)
+        rc = board_write_linker_script(&o->tgt, o->linker_script, &d);
     if (rc == 0 && o->report)
-        rc = write_report(g, o->report, &d);
+        rc = write_report(g, o->report, budgeted ? board_footprint_json(&o->tgt, &f) : NULL, &d);
     if (rc == 0 && o->memory_svg)
         rc = memory_write_svg(g, o->memory_svg, &d);
     if (rc == 0 && !o->quiet) {
         print_summary(g, stdout);
         printf("  wrote %s/%s.h, %s.c, %s_weights.c, kiln/\n", dir, g->name, g->name, g->name);
+    }
+    if (rc == 0 && budgeted && board_check_budget(&o->tgt, &f, o->quiet ? NULL : stdout) &&
+        o->strict) {
+        diag_error(&d, "%s does not fit target '%s' (--strict): flash %lld of %lld bytes, RAM "
+                   "%lld of %lld bytes", g->name, o->tgt.name, (long long)f.flash,
+                   (long long)o->tgt.flash_budget, (long long)f.ram, (long long)o->tgt.ram_budget);
+        rc = 1;
     }
     ir_graph_free(g);
     return rc ? 1 : 0;

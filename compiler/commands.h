@@ -18,6 +18,9 @@ int cmd_run(Options *o);
 int cmd_inspect(Options *o);
 int cmd_bench(Options *o);
 
+/* Inferences in the measured span of the board bench driver (besides the single one). */
+#define BOARD_BENCH_RUNS 3
+
 /* Compiles o->model (target checked) or prints the error; NULL on failure. */
 Graph *command_compile(Options *o, Diag *d);
 /* Compiles into a fresh temporary directory and builds it with `driver_kind`

@@ -18,16 +18,17 @@ static int split_flags(char *s, char **argv, int at, int max)
 }
 
 int harness_build(const Graph *g, const char *dir, const char *driver, const char *cc,
-                  const char *cflags, char *exe, size_t exe_size, Diag *d)
+                  const char *cflags, const char *board_args, char *exe, size_t exe_size,
+                  Diag *d)
 {
     char *argv[MAX_ARGS];
     int n = 0;
-    char cc_buf[512], flags_buf[1024], extra_buf[1024];
+    char cc_buf[512], flags_buf[1024], extra_buf[1024], board_buf[4096];
     snprintf(cc_buf, sizeof cc_buf, "%s", cc);
     n = split_flags(cc_buf, argv, n, MAX_ARGS);
     snprintf(flags_buf, sizeof flags_buf, "%s", cflags);
     n = split_flags(flags_buf, argv, n, MAX_ARGS);
-    if (getenv("KILN_SANITIZE")) {
+    if (getenv("KILN_SANITIZE") && !board_args) {   /* sanitizers exist on the host only */
         snprintf(extra_buf, sizeof extra_buf, "-fsanitize=address,undefined -fno-sanitize-recover=all -g");
         n = split_flags(extra_buf, argv, n, MAX_ARGS);
     }
@@ -47,7 +48,11 @@ int harness_build(const Graph *g, const char *dir, const char *driver, const cha
                 argv[n++] = arena_printf(a, "%s/%s", kdir, e->d_name);
         closedir(dd);
     }
-    snprintf(exe, exe_size, "%s/model_driver", dir);
+    if (board_args) {
+        snprintf(board_buf, sizeof board_buf, "%s", board_args);
+        n = split_flags(board_buf, argv, n, MAX_ARGS - 4);
+    }
+    snprintf(exe, exe_size, "%s/model_driver%s", dir, board_args ? ".elf" : "");
     argv[n++] = "-o";
     argv[n++] = exe;
     argv[n++] = "-lm";

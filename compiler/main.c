@@ -10,9 +10,10 @@ static const char *usage_main =
     "\n"
     "usage:\n"
     "  kiln compile MODEL.onnx [-o DIR] [--name NAME] [--target NAME|FILE.yaml] [--report FILE.json]\n"
+    "               [--strict] [--linker-script FILE.ld]\n"
     "  kiln verify  MODEL.onnx --data DIR [--data DIR ...] [--target NAME] [--rtol R] [--atol A]\n"
     "               [--junit FILE.xml] [--json FILE.json]\n"
-    "  kiln run     MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...]\n"
+    "  kiln run     MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...] [--target NAME]\n"
     "  kiln inspect MODEL.onnx [--json] [--ops] [--memory] [--memory-svg FILE.svg]\n"
     "  kiln bench   MODEL.onnx [--target NAME] [--instructions] [--json]\n"
     "  kiln --help | kiln COMMAND --help | kiln --version\n"
@@ -26,13 +27,15 @@ static const char *usage_main =
     "(verify: --snr-min DB). Docs: docs/quantization.md.\n"
     "Exit status: 0 success, 1 error (message on stderr), 2 usage error;\n"
     "kiln verify also exits 3 on an output mismatch, 4 when the generated code fails.\n"
+    "Targets: host (default), cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, cortex-m33,\n"
+    "cortex-m55, riscv32 (emulated by QEMU: verify, run and bench run there), or a FILE.yaml.\n"
     "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
 
 static const char *usage_compile =
     "usage: kiln compile MODEL.onnx [-o DIR] [--name NAME] [--target NAME|FILE.yaml]\n"
     "                    [--report FILE.json] [--shape NAME=DIMS] [--const NAME=FILE]\n"
-    "                    [--memory-svg FILE.svg] [--io-in-arena]\n"
-    "                    [--force] [--dump-after PASS]\n"
+    "                    [--memory-svg FILE.svg] [--io-in-arena] [--strict]\n"
+    "                    [--linker-script FILE.ld] [--force] [--dump-after PASS]\n"
     "\n"
     "Compiles MODEL.onnx to standalone C99 and prints a summary (ops, params, MACs, arena\n"
     "bytes, weight bytes, code estimate). Writes into DIR (default: NAME_kiln):\n"
@@ -47,7 +50,12 @@ static const char *usage_compile =
     "\n"
     "  -o, --out DIR        output directory\n"
     "  --name NAME          C identifier prefix (default: model file stem, sanitised)\n"
-    "  --target T           'host' (default) or a target YAML file; see docs/targets.md\n"
+    "  --target T           'host' (default), a bundled target (cortex-m4, ...) or a target\n"
+    "                       YAML file; see docs/targets.md. With a budget, also prints flash\n"
+    "                       (weights + code) and RAM (data/bss + arena + stack) against it,\n"
+    "                       measured with the target's compiler and size when installed\n"
+    "  --strict             fail (exit 1) when flash or RAM exceed the target's budget\n"
+    "  --linker-script F    also write a GNU ld script from the target's memory regions\n"
     "  --report FILE.json   arena_bytes, arena_lower_bound_bytes, step_live_bytes, weights_bytes,\n"
     "                       macs, ops, nodes, tensors (offset, bytes, first_step, last_step),\n"
     "                       scratch; see docs/memory.md\n"
@@ -80,13 +88,16 @@ static const char *usage_compile =
 
 static const char *usage_verify =
     "usage: kiln verify MODEL.onnx --data DIR [--data DIR ...] [--rtol R] [--atol A]\n"
-    "                   [--junit FILE.xml] [--json FILE.json] [--target host] [--keep]\n"
+    "                   [--junit FILE.xml] [--json FILE.json] [--target T] [--keep]\n"
     "                   [--const NAME=FILE]\n"
     "\n"
     "Compiles the model to a temporary directory, builds it with a test driver using the\n"
     "host compiler ($CC, default cc; flags -O2 -std=c99 -ffp-contract=off, extra ones in\n"
     "$KILN_CFLAGS), runs it on DIR/input_K.pb and compares with DIR/output_K.pb (ONNX\n"
     "backend-test layout: test_data_set_N/input_K.pb + output_K.pb).\n"
+    "With an emulated --target (cortex-m4, cortex-m55, ...) the code is cross-compiled with\n"
+    "the target's compiler, flags and board support and run under its emulator (QEMU);\n"
+    "inputs and outputs pass through semihosting. The comparison is the same.\n"
     "Floats pass when |actual - expected| <= atol + rtol * |expected|; integers must be equal.\n"
     "Prints, per data set and output: max abs error, max rel error, first mismatching index.\n"
     "\n"
@@ -117,7 +128,8 @@ static const char *usage_run =
     "float64 inputs are converted to float32 when the model expects float32.\n"
     "Inputs given with --const NAME=FILE are fixed at compile time and take no --input.\n"
     "With --quantize int8 --calib C [--calib-method M] the int8 model runs (float in and\n"
-    "out through NAME_run_f32).\n";
+    "out through NAME_run_f32).\n"
+    "--target T runs them on an emulated board instead (see kiln verify --help).\n";
 
 static const char *usage_inspect =
     "usage: kiln inspect MODEL.onnx [--json] [--ops] [--memory] [--memory-svg FILE.svg]\n"
@@ -131,14 +143,21 @@ static const char *usage_inspect =
     "  --memory-svg FILE    also draw the plan as SVG (x = step, y = arena offset)\n";
 
 static const char *usage_bench =
-    "usage: kiln bench MODEL.onnx [--target host] [--instructions] [--json]\n"
+    "usage: kiln bench MODEL.onnx [--target T] [--instructions] [--json]\n"
     "\n"
     "Builds the generated code with a timing driver ($CC -O3 -std=c99 -ffp-contract=off,\n"
     "plus $KILN_BENCH_CFLAGS, e.g. -march=native) and reports the median latency of one\n"
     "inference (median of 5 rounds of 200 runs, in one process). --instructions also counts\n"
     "the exact instructions of one inference with valgrind --tool=callgrind (deterministic).\n"
     "--json prints latency_ns_median, instructions_per_inference, arena_bytes,\n"
-    "weights_bytes, code_bytes (text size of the compiled model and kernels).\n";
+    "weights_bytes, code_bytes (text size of the compiled model and kernels).\n"
+    "\n"
+    "With an emulated --target: the code is cross-compiled (-O3) and run under the target's\n"
+    "emulator with kiln's instruction-count plugin; reports emulated instructions per\n"
+    "inference (exact and deterministic: one inference is the difference between a span of\n"
+    "3 and a span of 1), flash and RAM measured with the target's toolchain. --json prints\n"
+    "instructions_per_inference, flash_bytes, ram_bytes, arena_bytes, stack_bytes,\n"
+    "weights_bytes, code_bytes, sizes_measured, macs.\n";
 
 static const Command commands[] = {
     {"compile", cmd_compile, &usage_compile},
@@ -308,6 +327,11 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             o->list_ops = 1;
         } else if (!strcmp(a, "--instructions")) {
             o->instructions = 1;
+        } else if (!strcmp(a, "--strict")) {
+            o->strict = 1;
+        } else if (!strcmp(a, "--linker-script")) {
+            if (!(o->linker_script = VALUE()))
+                return -1;
         } else if (!strcmp(a, "--force")) {
             o->force = 1;
         } else if (!strcmp(a, "--keep")) {

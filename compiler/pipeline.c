@@ -134,9 +134,10 @@ void pipeline_options_text(const Options *o, char *out, size_t size)
 
 int pipeline_write(Graph *g, const Options *o, const char *dir, Diag *d)
 {
-    char text[1024];
+    char text[1024], variants[64];
     pipeline_options_text(o, text, sizeof text);
-    CgOptions co = {.out_dir = dir, .options_text = text};
+    target_variants(&o->tgt, variants, sizeof variants);
+    CgOptions co = {.out_dir = dir, .options_text = text, .variants = variants};
     return cg_write_model(g, &co, dir, d);
 }
 

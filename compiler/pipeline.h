@@ -63,6 +63,8 @@ typedef struct Options {
     const char *calib_method;
     const char *emit_qdq;     /* write the quantized graph as a QDQ ONNX model */
     double snr_min;           /* verify: minimum SNR in dB of int8 outputs (< 0: default) */
+    int strict;               /* compile: fail when flash or RAM exceed the target's budget */
+    const char *linker_script; /* compile: also write the target's linker script here */
 } Options;
 
 /* --const: loads the values, extends the shape overrides with their shapes (so symbolic
@@ -99,15 +101,19 @@ typedef struct {
 /* Fills ws for nodes with a weight matrix (Conv, Gemm and their sparse forms); 0 if none. */
 int node_weight_stats(const Node *n, WeightStats *ws);
 void print_summary(const Graph *g, FILE *out);
-int write_report(const Graph *g, const char *path, Diag *d);
+struct cJSON;
+/* footprint (may be NULL) is added as "footprint" and freed. */
+int write_report(const Graph *g, const char *path, struct cJSON *footprint, Diag *d);
 struct cJSON;
 /* Per node: name, op, output_shape, macs, params, scratch_offset. */
 struct cJSON *report_nodes_json(const Graph *g);
 /* Prints a JSON document to stdout and frees it. */
 void print_json(struct cJSON *root);
 
-/* Builds generated code in dir with a driver source; returns 0 and the binary path. */
+/* Builds generated code in dir with a driver source; returns 0 and the binary path.
+ * board_args (NULL on the host) adds board support sources and link flags. */
 int harness_build(const Graph *g, const char *dir, const char *driver, const char *cc,
-                  const char *cflags, char *exe, size_t exe_size, Diag *d);
+                  const char *cflags, const char *board_args, char *exe, size_t exe_size,
+                  Diag *d);
 
 #endif

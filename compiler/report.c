@@ -180,7 +180,7 @@ void print_json(cJSON *root)
     cJSON_Delete(root);
 }
 
-int write_report(const Graph *g, const char *path, Diag *d)
+int write_report(const Graph *g, const char *path, cJSON *footprint, Diag *d)
 {
     Totals t = pipeline_totals(g);
     cJSON *root = cJSON_CreateObject();
@@ -192,6 +192,8 @@ int write_report(const Graph *g, const char *path, Diag *d)
     cJSON_AddNumberToObject(root, "code_bytes_estimate", (double)t.code_bytes);
     cJSON_AddNumberToObject(root, "macs", (double)t.macs);
     cJSON_AddNumberToObject(root, "params", (double)t.params);
+    if (footprint)
+        cJSON_AddItemToObject(root, "footprint", footprint);
     const char *names[128];
     int counts[128], n_ops;
     count_ops(g, names, counts, &n_ops);

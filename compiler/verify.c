@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* kiln verify (golden data sets) and kiln run (.npy batches): both run the generated code
- * built on the host through the io driver, which reads and writes raw arrays. */
+ * through the io driver, which reads and writes raw arrays: built for the host, or for an
+ * emulated board and run under the target's emulator (files through semihosting). */
+#include "board.h"
 #include "commands.h"
 
 #include <cjson/cJSON.h>
@@ -12,7 +14,7 @@
 /* ---- running the io driver ------------------------------------------------------------- */
 
 /* Writes inputs (n samples each) to raw files, runs the driver, reads outputs into outs. */
-static int run_driver(const Graph *g, const char *dir, const char *exe, long n,
+static int run_driver(const Graph *g, const Target *t, const char *dir, const char *exe, long n,
                       Tensor *const *inputs, Tensor *outs, Diag *d)
 {
     char *argv[4 + 2 * MAX_DATA];
@@ -31,8 +33,23 @@ static int run_driver(const Graph *g, const char *dir, const char *exe, long n,
     argv[k] = NULL;
     char log[PATH_MAX];
     snprintf(log, sizeof log, "%s/run.log", dir);
-    if (run_logged(argv, log, 600, "the generated code", d))
+    if (target_is_emulated(t)) {
+        /* the board driver has these paths built in and counts samples by file length */
+        int rc = board_run(t, exe, log, NULL, 0, NULL, d);
+        if (rc > 0) {
+            Buf b = {0};
+            read_file(log, &b, d);
+            diag_error(d, "the generated code failed on target '%s' (exit %d%s)%s%.*s", t->name,
+                       rc, rc == 70 ? ": the model returned an error"
+                           : rc >= 100 && rc < 128 ? ": a CPU fault" : "",
+                       b.len ? ":\n" : "", (int)b.len, b.data ? b.data : "");
+            buf_free(&b);
+        }
+        if (rc != 0)
+            return -1;
+    } else if (run_logged(argv, log, 600, "the generated code", d)) {
         return -1;
+    }
     for (int i = 0; i < g->n_outputs; i++) {
         Buf b = {0};
         if (read_file(argv[2 + g->n_inputs + i], &b, d))
@@ -363,7 +380,7 @@ static void verify_dataset(const Graph *g, const char *data, const char *dir, co
     Diag dd = {.file = data};
     int load_rc = load_dataset(g, data, "input", g->n_inputs, ins, &dd) ||
                   load_dataset(g, data, "output", g->n_outputs, exp, &dd);
-    int run_rc = !load_rc && run_driver(g, dir, exe, 1, in_ptrs, got, &dd);
+    int run_rc = !load_rc && run_driver(g, &o->tgt, dir, exe, 1, in_ptrs, got, &dd);
     t->bad_data += load_rc;
     t->run_failed += run_rc;
     for (int i = 0; i < g->n_outputs; i++) {
@@ -402,7 +419,8 @@ int cmd_verify(Options *o)
         printf("kiln verify %s (int8; float golden outputs: snr >= %g dB; int8 ones: exact)\n",
                o->model, verify_snr_min(o));
     else
-        printf("kiln verify %s (rtol %g, atol %g)\n", o->model, o->rtol, o->atol);
+        printf("kiln verify %s on %s (rtol %g, atol %g)\n", o->model, o->tgt.name, o->rtol,
+               o->atol);
     Graph *g = verify_compile(o, o->data[0], &ac, &d);
     if (!g) {
         arena_free(ac.arena);
@@ -508,7 +526,7 @@ int cmd_run(Options *o)
     Tensor *outs = arena_array(g->arena, (size_t)g->n_outputs + 1, sizeof(Tensor));
     int rc = command_build(g, o, "io", "-O2", dir, sizeof dir, exe,
                            sizeof exe, &d) ||
-             run_driver(g, dir, exe, samples, in_ptrs, outs, &d);
+             run_driver(g, &o->tgt, dir, exe, samples, in_ptrs, outs, &d);
     for (int i = 0; rc == 0 && i < g->n_outputs; i++) {
         /* samples on axis 0: [N, dims...] dropping a leading batch dim of 1 */
         Tensor y = outs[i];

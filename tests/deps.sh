@@ -3,7 +3,8 @@
 # Installs the Debian packages kiln needs when run as root; otherwise prints the exact
 # apt-get line and fails. Used by `make demo`, `make test` and .ci/run.
 PKGS="gcc make protobuf-c-compiler libprotobuf-c-dev libonnx-dev libyaml-dev libcjson-dev \
-libcmocka-dev gcc-arm-none-eabi libnewlib-arm-none-eabi valgrind libonnx-testdata chromium"
+libcmocka-dev gcc-arm-none-eabi libnewlib-arm-none-eabi valgrind libonnx-testdata chromium \
+qemu-system-arm qemu-system-misc gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The whole suite (make test): unit tests, golden models, generated-code contract,
-# malformed inputs, command line, the expected-pass cases of the ONNX conformance suite. Prints one summary line per part and a total.
+# malformed inputs, command line, the expected-pass cases of the ONNX conformance suite,
+# emulated targets. Prints one summary line per part and a total.
 status=0; total_pass=0; total_fail=0
 part() {
     log=$(mktemp)
@@ -23,5 +24,6 @@ part sh tests/run_const.sh
 part sh tests/run_quant.sh
 part sh tests/run_prune.sh
 part sh tests/run_memory.sh
+part sh tests/run_targets.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
