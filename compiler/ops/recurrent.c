@@ -4,6 +4,7 @@
  * three ops share one parser; a small table row says what differs between them. */
 #include "op_common.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -56,8 +57,10 @@ static int parse_acts(Node *n, const CellInfo *ci, int num_dirs, kiln_rnn_params
     Attr *alphas = ir_attr(n, "activation_alpha"), *betas = ir_attr(n, "activation_beta");
     int want = ci->acts * num_dirs;
     int given = names ? names->n : 0;
-    if (names && names->type != ATTR_STRINGS) {
-        node_error(d, n, "attribute 'activations' must be a list of strings");
+    if ((names && names->type != ATTR_STRINGS) || (alphas && alphas->type != ATTR_FLOATS) ||
+        (betas && betas->type != ATTR_FLOATS)) {
+        node_error(d, n, "'activations' must be a list of strings and 'activation_alpha', "
+                   "'activation_beta' lists of floats");
         return -1;
     }
     if (given && given != want && !(num_dirs == 2 && given == ci->acts)) {
@@ -177,23 +180,24 @@ static int rnn_infer_common(Graph *g, Node *n, CellKind kind, Diag *d)
         return -1;
     }
     int64_t hs = ir_attr_int(n, "hidden_size", r->dims[2]);
+    if (hs <= 0 || hs > INT32_MAX / 8 || op_fits_i32(n, ir_numel(x), "input size", d)) {
+        if (hs <= 0 || hs > INT32_MAX / 8)
+            node_error(d, n, "hidden_size %lld is not in [1, %d]", (long long)hs, INT32_MAX / 8);
+        return -1;
+    }
     int64_t seq = x->dims[k.layout ? 1 : 0], batch = x->dims[k.layout ? 0 : 1];
     int64_t in = x->dims[2], nd = k.num_dirs, gh = ci->gates * hs;
     int64_t wd[3] = {nd, gh, in}, rd[3] = {nd, gh, hs}, bd[2] = {nd, 2 * gh}, ld[1] = {batch};
     int64_t hd[3] = {k.layout ? batch : nd, k.layout ? nd : batch, hs}, pd[2] = {nd, 3 * hs};
-    if (hs <= 0 || check_input(n, 1, "W", DT_F32, 3, wd, d) ||
+    if (check_input(n, 1, "W", DT_F32, 3, wd, d) ||
         check_input(n, 2, "R", DT_F32, 3, rd, d) || check_input(n, 3, "B", DT_F32, 2, bd, d) ||
         check_input(n, 4, "sequence_lens", DT_S32, 1, ld, d) ||
         check_input(n, 5, "initial_h", DT_F32, 3, hd, d) ||
         (kind == CELL_LSTM && (check_input(n, 6, "initial_c", DT_F32, 3, hd, d) ||
-                               check_input(n, 7, "P", DT_F32, 2, pd, d)))) {
-        if (hs <= 0)
-            node_error(d, n, "hidden_size must be positive");
+                               check_input(n, 7, "P", DT_F32, 2, pd, d))))
         return -1;
-    }
     if (op_fits_i32(n, seq * batch * nd * gh, "output size", d) ||
-        op_fits_i32(n, nd * gh * (in > hs ? in : hs), "weight size", d) ||
-        op_fits_i32(n, ir_numel(x), "input size", d))
+        op_fits_i32(n, nd * gh * (in > hs ? in : hs), "weight size", d))
         return -1;
     int64_t yd[4] = {seq, nd, batch, hs}, yl[4] = {batch, seq, nd, hs};
     RnnParams *p = arena_alloc(g->arena, sizeof *p);

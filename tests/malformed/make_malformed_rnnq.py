@@ -13,6 +13,8 @@ quantized ops (same layout as make_malformed.py: NAME.onnx + NAME.expect).
 | qlinearconv_bad_w_scale | scale 'w_scale' | 3 weight scales for 2 output channels |
 | nonzero_out_of_scope | not supported: its output shape depends | NonZero: data-dependent output shape |
 | adam_training_domain | not supported: training operator | Adam from ai.onnx.preview.training |
+| lstm_alpha_ints | lists of floats | activation_alpha given as INTS (a parser reading floats from it would crash) |
+| lstm_huge_hidden | hidden_size | hidden_size 2^62: gate counts would overflow 64-bit arithmetic |
 """
 import os
 import sys
@@ -78,6 +80,19 @@ adam = mk([helper.make_node('Adam', ['r', 't', 'x', 'g', 'v', 'h'], ['x2', 'v2',
 del adam.opset_import[:]
 adam.opset_import.append(helper.make_opsetid('ai.onnx.preview.training', 1))
 add('adam_training_domain', adam, 'not supported: training operator')
+
+add('lstm_alpha_ints',
+    mk([helper.make_node('LSTM', ['x', 'W', 'R'], ['y'], name='lstm0', hidden_size=2,
+                         activations=['LeakyRelu', 'Tanh', 'Tanh'], activation_alpha=[1, 2])],
+       [vi('x', [3, 1, 2])], [vi('y', [3, 1, 1, 2])], [f32('W', [1, 8, 2]), f32('R', [1, 8, 2])],
+       opset=14),
+    'lists of floats')
+
+add('lstm_huge_hidden',
+    mk([helper.make_node('LSTM', ['x', 'W', 'R'], ['y'], name='lstm0', hidden_size=1 << 62)],
+       [vi('x', [3, 1, 2])], [vi('y', [3, 1, 1, 2])], [f32('W', [1, 8, 2]), f32('R', [1, 8, 2])],
+       opset=14),
+    'hidden_size')
 
 
 def main():

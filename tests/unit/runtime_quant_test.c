@@ -130,7 +130,7 @@ static void test_conv_integer_and_qlinear(void **state)
 {
     (void)state;
     const kiln_conv2d_params g = {1, 4, 7, 6, 6, 4, 3, 3, 3, 2, 2, 1, 1, 1, 1, 2,
-                                  {KILN_ACT_NONE, 0.0f, 0.0f}};
+                                  {KILN_ACT_NONE, 0.0f, 0.0f}, KILN_CONV_SEPARATE};
     kiln_qlinear_conv_params q = {.c = {g, KILN_QT_S8, KILN_QT_U8, 1},
                                   .w_scale_per_channel = 1, .y_type = KILN_QT_S8};
     int8_t x[168], xzp = -3;
