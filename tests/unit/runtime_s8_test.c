@@ -83,7 +83,7 @@ static void test_conv_hand(void **state)
     const int32_t mult = 1 << 30, shift = 0, bias = 3;
     const kiln_per_channel_quant q = {&mult, &shift};
     kiln_conv2d_s8_params p = {{1, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1,
-                                {KILN_ACT_NONE, 0.0f, 0.0f}},
+                                {KILN_ACT_NONE, 0.0f, 0.0f}, KILN_CONV_SEPARATE},
                                {1, -2, -128, 127}};
     const int8_t x[4] = {1, 2, 3, 4}, w[1] = {2}, want[4] = {2, 3, 4, 5};
     int8_t y[4];
@@ -184,9 +184,9 @@ static void test_conv_general(void **state)
     (void)state;
     const kiln_act none = {KILN_ACT_NONE, 0.0f, 0.0f};
     const kiln_conv2d_params cases[] = {
-        {1, 3, 9, 7, 5, 5, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, none},   /* pads, stride 2 */
-        {2, 4, 6, 6, 6, 4, 4, 3, 3, 1, 1, 2, 2, 1, 1, 2, none},   /* groups, dilation */
-        {1, 2, 5, 5, 3, 1, 1, 5, 5, 1, 1, 1, 1, 0, 0, 1, none},   /* window = input */
+        {1, 3, 9, 7, 5, 5, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, none, KILN_CONV_SEPARATE},   /* pads, stride 2 */
+        {2, 4, 6, 6, 6, 4, 4, 3, 3, 1, 1, 2, 2, 1, 1, 2, none, KILN_CONV_SEPARATE},   /* groups, dilation */
+        {1, 2, 5, 5, 3, 1, 1, 5, 5, 1, 1, 1, 1, 0, 0, 1, none, KILN_CONV_SEPARATE},   /* window = input */
     };
     size_t bad = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -198,7 +198,7 @@ static void test_conv_1x1(void **state)
 {
     (void)state;
     const kiln_conv2d_params g = {2, 7, 5, 3, 9, 5, 3, 1, 1, 1, 1, 1, 1, 0, 0, 1,
-                                  {KILN_ACT_NONE, 0.0f, 0.0f}};
+                                  {KILN_ACT_NONE, 0.0f, 0.0f}, KILN_CONV_SEPARATE};
     assert_int_equal(conv_check(&g, 1, 7) + conv_check(&g, 0, 7), 0);
 }
 
@@ -207,8 +207,8 @@ static void test_dwconv(void **state)
     (void)state;
     const kiln_act none = {KILN_ACT_NONE, 0.0f, 0.0f};
     const kiln_conv2d_params cases[] = {
-        {1, 6, 10, 9, 6, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 6, none},
-        {2, 3, 7, 7, 6, 7, 7, 3, 3, 1, 1, 2, 2, 2, 2, 3, none},   /* multiplier 2, dilation */
+        {1, 6, 10, 9, 6, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 6, none, KILN_CONV_SEPARATE},
+        {2, 3, 7, 7, 6, 7, 7, 3, 3, 1, 1, 2, 2, 2, 2, 3, none, KILN_CONV_SEPARATE},   /* multiplier 2, dilation */
     };
     size_t bad = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

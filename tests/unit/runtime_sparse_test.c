@@ -95,7 +95,7 @@ static kiln_conv2d_params geom(int32_t c_in, int32_t h, int32_t w, int32_t c_out
                                int32_t pr, int32_t dil, int32_t group, kiln_act act)
 {
     kiln_conv2d_params p = {1, c_in, h, w, c_out, 0, 0, k_h, k_w, s, s, dil, dil, pt, pl,
-                            group, act};
+                            group, act, KILN_CONV_SEPARATE};
     p.h_out = (h + pt + pb - (k_h - 1) * dil - 1) / s + 1;
     p.w_out = (w + pl + pr - (k_w - 1) * dil - 1) / s + 1;
     return p;
