@@ -35,6 +35,7 @@ typedef struct Options {
     int json;
     int instructions;
     int keep;
+    int profile;              /* bench on a target: instructions per function */
     int strict;               /* compile: fail when flash or RAM exceed the target's budget */
     const char *linker_script; /* compile: also write the target's linker script here */
 } Options;

@@ -80,6 +80,8 @@ for tgt in cortex-m4 cortex-m55; do
     if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -gt 25600 ] && [ "$a" -lt 2560000 ]; then ok; else
         echo "counts '$a' and '$b'" >>"$tmp/out"; bad "bench-deterministic-$tgt"; fi
 done
+t bench-profile 0 "$KILN" bench $M --target cortex-m4 --profile && has bench-profile "kiln_conv2d_f32" &&
+    has bench-profile "by function"
 t bench-json 0 "$KILN" bench $M --target cortex-m4 --json && has bench-json '"flash_bytes"' &&
     has bench-json '"ram_bytes"' && has bench-json '"sizes_measured":	true'
 
@@ -91,6 +93,10 @@ sed -e 's/^name: .*/name: tiny/' -e 's/^  flash: 4M$/  flash: 8K/' targets/corte
 t budget-over 0 "$KILN" compile $M --target "$tmp/tiny.yaml" -o "$tmp/b" && has budget-over "OVER BUDGET"
 t budget-strict 1 "$KILN" compile $M --target "$tmp/tiny.yaml" -o "$tmp/b" --strict && has budget-strict "does not fit target 'tiny'"
 t budget-strict-fits 0 "$KILN" compile $M --target cortex-m4 -o "$tmp/b" --strict
+sed -e 's/^size: .*/size: no-such-size-tool/' -e 's/^  flash: 4M$/  flash: 8K/' targets/cortex-m4.yaml >"$tmp/notools.yaml"
+t budget-estimated 1 "$KILN" compile $M --target "$tmp/notools.yaml" -o "$tmp/b" --strict &&
+    has budget-estimated "estimated: no toolchain" && has budget-estimated "does not fit"
+t strict-no-budget 0 "$KILN" compile $M -o "$tmp/b" --strict && has strict-no-budget "no flash or RAM budget"
 t linker-script 0 "$KILN" compile $M --target cortex-m55 -o "$tmp/b" --linker-script "$tmp/link.ld" &&
     grep -q "itcm (rwx) : ORIGIN = 0x10000000" "$tmp/link.ld" && ok || bad linker-script-content
 
