@@ -28,7 +28,10 @@ void cg_decl(Emit *e, const char *fmt, ...) KILN_PRINTF(2, 3);
 void cg_stmt(Emit *e, const char *fmt, ...) KILN_PRINTF(2, 3);
 void cg_use_kernel(Emit *e, const char *kernel);     /* runtime file stem, e.g. kiln_conv2d_f32 */
 const char *cg_float(Emit *e, float f);              /* C literal, exact, HUGE_VALF for inf */
-const char *cg_act(Emit *e, const kiln_act *act);    /* "{KILN_ACT_RELU, 0.0f, 0.0f}" */
+const char *cg_act(Emit *e, const kiln_act *act);
+/* "{1, 3, ..., {KILN_ACT_...}, in_place}": every field, so generated code stays -Wextra clean */
+const char *cg_conv2d(Emit *e, const kiln_conv2d_params *k);
+const char *cg_act_placeholder_dummy_(void);    /* "{KILN_ACT_RELU, 0.0f, 0.0f}" */
 const char *cg_i32_list(Emit *e, const int32_t *v, int n); /* "{1, 2, 3}" */
 
 typedef struct {

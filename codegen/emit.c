@@ -124,6 +124,14 @@ const char *cg_float(Emit *e, float f)
     return arena_strdup(e->g->arena, tmp);
 }
 
+const char *cg_conv2d(Emit *e, const kiln_conv2d_params *k)
+{
+    return arena_printf(e->g->arena, "{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, "
+                        "%d, %d, %s, %d}", k->n, k->c_in, k->h_in, k->w_in, k->c_out, k->h_out,
+                        k->w_out, k->k_h, k->k_w, k->stride_h, k->stride_w, k->dil_h, k->dil_w,
+                        k->pad_top, k->pad_left, k->group, cg_act(e, &k->act), k->in_place);
+}
+
 const char *cg_act(Emit *e, const kiln_act *act)
 {
     static const char *kinds[] = {"KILN_ACT_NONE", "KILN_ACT_RELU", "KILN_ACT_CLIP",

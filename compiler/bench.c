@@ -63,18 +63,23 @@ static long long code_bytes(const Graph *g, const char *dir)
 /* Emulated instructions of one inference: the plugin records the count at each call to
  * kiln_bench_mark; the span of BOARD_BENCH_RUNS inferences minus the span of one,
  * divided by BOARD_BENCH_RUNS - 1, leaves exactly one inference. */
-static long long board_count(const Target *t, const char *exe, const char *dir, Diag *d)
+static long long board_count(const Target *t, const char *exe, const char *dir, int profile,
+                             Diag *d)
 {
-    char plugin[PATH_MAX], out[PATH_MAX + 16], log[PATH_MAX + 16];
+    char plugin[PATH_MAX], out[PATH_MAX * 3], log[PATH_MAX + 16], prof[PATH_MAX + 16];
     if (board_build_plugin(dir, plugin, sizeof plugin, d))
         return -1;
     uint64_t mark = board_symbol(t, exe, "kiln_bench_mark", dir, d);
     if (!mark)
         return -1;
-    snprintf(out, sizeof out, "%s/count.txt", dir);
+    snprintf(prof, sizeof prof, "%s/profile.txt", dir);
+    /* {out} in the count template takes the profile option along */
+    snprintf(out, sizeof out, "%s/count.txt%s%s", dir, profile ? ",profile=" : "",
+             profile ? prof : "");
     snprintf(log, sizeof log, "%s/bench.log", dir);
     remove(out);
     int rc = board_run(t, exe, log, plugin, mark, out, d);
+    snprintf(out, sizeof out, "%s/count.txt", dir);
     Buf b = {0};
     Diag quiet = {.quiet = 1};
     unsigned long long m[3] = {0, 0, 0};
@@ -101,7 +106,7 @@ static int bench_board(Options *o, Graph *g, Diag *d)
     snprintf(flags, sizeof flags, "-O3 %s", extra ? extra : "");
     if (command_build(g, o, "bench", flags, dir, sizeof dir, exe, sizeof exe, d))
         return 1;
-    long long instr = board_count(&o->tgt, exe, dir, d);
+    long long instr = board_count(&o->tgt, exe, dir, o->profile, d);
     Footprint f;
     if (instr < 0 || board_footprint(g, &o->tgt, dir, &f, d))
         return 1;
@@ -129,6 +134,10 @@ static int bench_board(Options *o, Graph *g, Diag *d)
                (long long)f.ram, (long long)g->arena_bytes, (long long)f.stack,
                f.measured ? "" : " (estimates)");
     }
+    char prof[PATH_MAX + 16];
+    snprintf(prof, sizeof prof, "%s/profile.txt", dir);
+    if (o->profile && board_print_profile(&o->tgt, exe, prof, dir, 12, o->json ? stderr : stdout, d))
+        return 1;
     return 0;
 }
 

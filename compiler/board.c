@@ -155,6 +155,96 @@ int board_run(const Target *t, const char *elf, const char *log, const char *plu
     return rc == 127 ? -1 : rc;
 }
 
+typedef struct {
+    uint64_t addr;
+    char name[96];
+    uint64_t insns;
+} Func;
+
+static int by_addr(const void *a, const void *b)
+{
+    uint64_t x = ((const Func *)a)->addr, y = ((const Func *)b)->addr;
+    return x < y ? -1 : x > y;
+}
+
+static int by_insns(const void *a, const void *b)
+{
+    uint64_t x = ((const Func *)a)->insns, y = ((const Func *)b)->insns;
+    return x > y ? -1 : x < y;
+}
+
+/* Function symbols of elf (nm), sorted by address; Thumb bit cleared. */
+static Func *read_functions(const Target *t, const char *elf, const char *dir, int *count,
+                            Diag *d)
+{
+    char log[PATH_MAX + 16];
+    snprintf(log, sizeof log, "%s/nm-funcs.txt", dir);
+    remove(log);
+    char *argv[] = {(char *)t->nm_tool, (char *)elf, NULL};
+    Buf b = {0};
+    if (run_logged(argv, log, 60, "listing the image's functions", d) || read_file(log, &b, d))
+        return NULL;
+    buf_append(&b, "", 1);
+    int cap = 64, n = 0;
+    Func *f = kiln_malloc(sizeof *f * (size_t)cap);
+    for (char *save, *line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        unsigned long long a;
+        char type;
+        char name[96];
+        if (sscanf(line, "%llx %c %95s", &a, &type, name) != 3 || (type != 't' && type != 'T' &&
+                                                                  type != 'W'))
+            continue;
+        if (n == cap)
+            f = kiln_realloc(f, sizeof *f * (size_t)(cap *= 2));
+        f[n].addr = a & ~1ull;
+        f[n].insns = 0;
+        snprintf(f[n].name, sizeof f[n].name, "%s", name);
+        n++;
+    }
+    buf_free(&b);
+    qsort(f, (size_t)n, sizeof *f, by_addr);
+    *count = n;
+    return f;
+}
+
+int board_print_profile(const Target *t, const char *elf, const char *profile, const char *dir,
+                        int top, FILE *out, Diag *d)
+{
+    int n = 0;
+    Func *f = read_functions(t, elf, dir, &n, d);
+    Buf b = {0};
+    if (!f || read_file(profile, &b, d)) {
+        kiln_free(f);
+        return -1;
+    }
+    buf_append(&b, "", 1);
+    uint64_t total = 0;
+    for (char *save, *line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        unsigned long long pc, insns;
+        if (sscanf(line, "%llx %llu", &pc, &insns) != 2)
+            continue;
+        total += insns;
+        int lo = 0, hi = n - 1, at = -1;   /* last function starting at or before pc */
+        while (lo <= hi) {
+            int mid = (lo + hi) / 2;
+            if (f[mid].addr <= pc)
+                at = mid, lo = mid + 1;
+            else
+                hi = mid - 1;
+        }
+        if (at >= 0)
+            f[at].insns += insns;
+    }
+    buf_free(&b);
+    qsort(f, (size_t)n, sizeof *f, by_insns);
+    fprintf(out, "  profile of the whole run (start-up and every inference), by function:\n");
+    for (int i = 0; i < n && i < top && f[i].insns; i++)
+        fprintf(out, "    %-36s %14llu  %5.1f%%\n", f[i].name, (unsigned long long)f[i].insns,
+                total ? 100.0 * (double)f[i].insns / (double)total : 0.0);
+    kiln_free(f);
+    return 0;
+}
+
 int board_build_plugin(const char *dir, char *plugin, size_t size, Diag *d)
 {
     const char *data = kiln_data_dir();

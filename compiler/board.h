@@ -22,6 +22,11 @@ int board_build_args(const Target *t, const char *dir, char *out, size_t size, D
 int board_run(const Target *t, const char *elf, const char *log, const char *plugin,
               uint64_t mark, const char *count_out, Diag *d);
 
+/* Prints the functions of elf that executed the most instructions, from the plugin's
+ * profile file ("0xPC COUNT" per block), as a table of the top `top` entries. */
+int board_print_profile(const Target *t, const char *elf, const char *profile, const char *dir,
+                        int top, FILE *out, Diag *d);
+
 /* Builds targets/qemu/insncount.c into dir with the host C compiler; fills plugin. */
 int board_build_plugin(const char *dir, char *plugin, size_t size, Diag *d);
 

@@ -72,6 +72,9 @@ int cmd_compile(Options *o)
     int budgeted = o->tgt.flash_budget > 0 || o->tgt.ram_budget > 0;
     if (rc == 0 && budgeted)
         rc = board_footprint(g, &o->tgt, dir, &f, &d);
+    if (o->strict && !budgeted)
+        diag_warning(&d, "--strict: target '%s' has no flash or RAM budget to check",
+                     o->tgt.name);
     if (rc == 0 && o->linker_script)
         rc = board_write_linker_script(&o->tgt, o->linker_script, &d);
     if (rc == 0 && o->report)

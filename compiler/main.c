@@ -143,7 +143,7 @@ static const char *usage_inspect =
     "  --memory-svg FILE    also draw the plan as SVG (x = step, y = arena offset)\n";
 
 static const char *usage_bench =
-    "usage: kiln bench MODEL.onnx [--target T] [--instructions] [--json]\n"
+    "usage: kiln bench MODEL.onnx [--target T] [--instructions] [--json] [--profile]\n"
     "\n"
     "Builds the generated code with a timing driver ($CC -O3 -std=c99 -ffp-contract=off,\n"
     "plus $KILN_BENCH_CFLAGS, e.g. -march=native) and reports the median latency of one\n"
@@ -157,7 +157,8 @@ static const char *usage_bench =
     "inference (exact and deterministic: one inference is the difference between a span of\n"
     "3 and a span of 1), flash and RAM measured with the target's toolchain. --json prints\n"
     "instructions_per_inference, flash_bytes, ram_bytes, arena_bytes, stack_bytes,\n"
-    "weights_bytes, code_bytes, sizes_measured, macs.\n";
+    "weights_bytes, code_bytes, sizes_measured, macs. --profile also prints the functions\n"
+    "that executed the most instructions (on stderr with --json).\n";
 
 static const Command commands[] = {
     {"compile", cmd_compile, &usage_compile},
@@ -327,6 +328,8 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             o->list_ops = 1;
         } else if (!strcmp(a, "--instructions")) {
             o->instructions = 1;
+        } else if (!strcmp(a, "--profile")) {
+            o->profile = 1;
         } else if (!strcmp(a, "--strict")) {
             o->strict = 1;
         } else if (!strcmp(a, "--linker-script")) {

@@ -63,6 +63,7 @@ typedef struct Options {
     const char *calib_method;
     const char *emit_qdq;     /* write the quantized graph as a QDQ ONNX model */
     double snr_min;           /* verify: minimum SNR in dB of int8 outputs (< 0: default) */
+    int profile;              /* bench on a target: instructions per function */
     int strict;               /* compile: fail when flash or RAM exceed the target's budget */
     const char *linker_script; /* compile: also write the target's linker script here */
 } Options;

@@ -18,7 +18,8 @@ for m in "$dir"/*/model.onnx; do
     opts=$(echo "${KILN_MCU_OPTS:-}" | sed "s|@CALIB@|$(dirname "$m")/calib.npy|g")
     for tgt in $targets; do
         if ! json=$("$KILN" bench "$m" --target "$tgt" --json $opts 2>/tmp/kiln_mcu_$$.log); then
-            why=$(grep -m1 -A1 -E "unsupported|overflowed|error" /tmp/kiln_mcu_$$.log | tr -s ' \n' ' ' |
+            why=$(grep -m1 -o "region .* overflowed by [0-9]* bytes" /tmp/kiln_mcu_$$.log ||
+                  grep -m1 -A1 -E "unsupported|error" /tmp/kiln_mcu_$$.log | tr -s ' \n' ' ' |
                   sed 's/^.*error: //' | cut -c1-100)
             printf "%-30s %-11s %s\n" "$name" "$tgt" "not run: $why"
             continue

@@ -80,6 +80,8 @@ for tgt in cortex-m4 cortex-m55; do
     if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -gt 25600 ] && [ "$a" -lt 2560000 ]; then ok; else
         echo "counts '$a' and '$b'" >>"$tmp/out"; bad "bench-deterministic-$tgt"; fi
 done
+t bench-profile 0 "$KILN" bench $M --target cortex-m4 --profile && has bench-profile "kiln_conv2d_f32" &&
+    has bench-profile "by function"
 t bench-json 0 "$KILN" bench $M --target cortex-m4 --json && has bench-json '"flash_bytes"' &&
     has bench-json '"ram_bytes"' && has bench-json '"sizes_measured":	true'
 
@@ -91,6 +93,10 @@ sed -e 's/^name: .*/name: tiny/' -e 's/^  flash: 4M$/  flash: 8K/' targets/corte
 t budget-over 0 "$KILN" compile $M --target "$tmp/tiny.yaml" -o "$tmp/b" && has budget-over "OVER BUDGET"
 t budget-strict 1 "$KILN" compile $M --target "$tmp/tiny.yaml" -o "$tmp/b" --strict && has budget-strict "does not fit target 'tiny'"
 t budget-strict-fits 0 "$KILN" compile $M --target cortex-m4 -o "$tmp/b" --strict
+sed -e 's/^size: .*/size: no-such-size-tool/' -e 's/^  flash: 4M$/  flash: 8K/' targets/cortex-m4.yaml >"$tmp/notools.yaml"
+t budget-estimated 1 "$KILN" compile $M --target "$tmp/notools.yaml" -o "$tmp/b" --strict &&
+    has budget-estimated "estimated: no toolchain" && has budget-estimated "does not fit"
+t strict-no-budget 0 "$KILN" compile $M -o "$tmp/b" --strict && has strict-no-budget "no flash or RAM budget"
 t linker-script 0 "$KILN" compile $M --target cortex-m55 -o "$tmp/b" --linker-script "$tmp/link.ld" &&
     grep -q "itcm (rwx) : ORIGIN = 0x10000000" "$tmp/link.ld" && ok || bad linker-script-content
 
@@ -108,7 +114,13 @@ sed 's/qemu-system-arm/no-such-emulator/' targets/cortex-m3.yaml >"$tmp/noemu.ya
 t target-no-emulator 1 "$KILN" verify $M --data examples/digits/test_data_set_0 --target "$tmp/noemu.yaml" &&
     has target-no-emulator "no-such-emulator"
 
-# a fault on the board is a clear failure, not a hang: 16 KB of RAM cannot hold this model
+# a CPU fault on the board is a clear failure, not a hang: hard-float code on a board
+# whose Cortex-M3 has no FPU faults at the first float instruction (exit 100 + HardFault)
+sed 's/mps2-an386/mps2-an385/' targets/cortex-m4.yaml >"$tmp/nofpu.yaml"
+t cpu-fault 1 "$KILN" verify $M --data examples/digits/test_data_set_0 --target "$tmp/nofpu.yaml" &&
+    has cpu-fault "exit 103: a CPU fault"
+
+# a model too big for the board is a link error naming the region: 16 KB of RAM
 t too-big-for-board 1 "$KILN" verify tests/golden/mlperf_kws_dscnn/model.onnx --data tests/golden/mlperf_kws_dscnn/test_data_set_0 --target cortex-m0plus &&
     has too-big-for-board "overflowed"
 

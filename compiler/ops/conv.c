@@ -96,10 +96,7 @@ static int conv_emit(Emit *e, Node *n, Diag *d)
 {
     const kiln_conv2d_params *k = &((ConvParams *)n->params)->k;
     const char *pn = cg_new_params(e, "kiln_conv2d_params");
-    cg_decl(e, "{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s, %d};\n",
-            k->n, k->c_in, k->h_in, k->w_in, k->c_out, k->h_out, k->w_out, k->k_h, k->k_w,
-            k->stride_h, k->stride_w, k->dil_h, k->dil_w, k->pad_top, k->pad_left, k->group,
-            cg_act(e, &k->act), k->in_place);
+    cg_decl(e, "%s;\n", cg_conv2d(e, k));
     Tensor *b = n->n_inputs > 2 ? n->inputs[2] : NULL;
     cg_stmt(e, "kiln_conv2d_f32(&%s, %s, %s, %s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
             cg_ptr(e, n->inputs[1]), b ? cg_ptr(e, b) : "0", cg_ptr(e, n->outputs[0]),

@@ -437,11 +437,8 @@ static int qconv_geometry(Node *n, Tensor *x, Tensor *w, kiln_conv2d_params *k, 
 static const char *ci_params(Emit *e, const kiln_conv_integer_params *c)
 {
     const kiln_conv2d_params *k = &c->g;
-    return arena_printf(e->g->arena, "{{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, "
-                        "%d, %d, %s}, %d, %d, %d}", k->n, k->c_in, k->h_in, k->w_in, k->c_out,
-                        k->h_out, k->w_out, k->k_h, k->k_w, k->stride_h, k->stride_w, k->dil_h,
-                        k->dil_w, k->pad_top, k->pad_left, k->group, cg_act(e, &k->act),
-                        c->x_type, c->w_type, c->w_zp_per_channel);
+    return arena_printf(e->g->arena, "{%s, %d, %d, %d}", cg_conv2d(e, k), c->x_type, c->w_type,
+                        c->w_zp_per_channel);
 }
 
 static int64_t ci_macs(const kiln_conv2d_params *k)

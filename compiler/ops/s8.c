@@ -27,11 +27,7 @@ static int conv_s8_emit(Emit *e, Node *n, Diag *d)
     const kiln_conv2d_params *k = &p->k.conv;
     const char *q = per_channel(e, n);
     const char *pn = cg_new_params(e, "kiln_conv2d_s8_params");
-    cg_decl(e, "{{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, "
-            "{KILN_ACT_NONE, 0.0f, 0.0f}}, %s};\n",
-            k->n, k->c_in, k->h_in, k->w_in, k->c_out, k->h_out, k->w_out, k->k_h, k->k_w,
-            k->stride_h, k->stride_w, k->dil_h, k->dil_w, k->pad_top, k->pad_left, k->group,
-            io_init(e, &p->k.io));
+    cg_decl(e, "{%s, %s};\n", cg_conv2d(e, k), io_init(e, &p->k.io));
     cg_stmt(e, "%s(&%s, &%s, %s, %s, %s, %s);\n", p->kernel, pn, q, cg_ptr(e, n->inputs[0]),
             cg_ptr(e, n->inputs[1]), opt_ptr(e, n->inputs[2]), cg_ptr(e, n->outputs[0]));
     cg_use_kernel(e, p->kernel);

@@ -29,10 +29,7 @@ static int sparse_conv_emit(Emit *e, Node *n, Diag *d)
 {
     const kiln_conv2d_params *k = &((SparseParams *)n->params)->conv;
     const char *pn = cg_new_params(e, "kiln_conv2d_params");
-    cg_decl(e, "{%d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %s};\n",
-            k->n, k->c_in, k->h_in, k->w_in, k->c_out, k->h_out, k->w_out, k->k_h, k->k_w,
-            k->stride_h, k->stride_w, k->dil_h, k->dil_w, k->pad_top, k->pad_left, k->group,
-            cg_act(e, &k->act));
+    cg_decl(e, "%s;\n", cg_conv2d(e, k));
     const char *sn = sparse_struct(e, n);
     Tensor *b = n->n_inputs > 4 ? n->inputs[4] : NULL;
     cg_stmt(e, "kiln_conv2d_sparse_f32(&%s, %s, &%s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
