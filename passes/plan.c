@@ -9,7 +9,8 @@
  *    depthwise Conv) takes over that input's storage when the input dies at this node.
  *    The tensors chained this way form one buffer: several (lifetime, size) rectangles
  *    sharing one base offset. Depthwise convs whose step sets the peak switch from the
- *    fast plane copy to the line buffer (smaller scratch).
+ *    fast mode to the small one (depthwise: line buffer instead of a plane copy;
+ *    pointwise: 8-pixel blocks instead of 32).
  *    A Concat whose inputs are contiguous runs of its output (batch 1, axis 1) lets each
  *    input's producer write straight into its slice (OpDef.input_slice): the inputs get
  *    no buffer of their own and the output lives from the first producer on.
@@ -294,8 +295,8 @@ static int64_t max_of(const int64_t *v, int n)
     return m;
 }
 
-/* Builds the buffers; an in-place depthwise conv at a peak step switches to the line
- * buffer when that shrinks its scratch, and the buffers are rebuilt, until no peak step
+/* Builds the buffers; an in-place conv at a peak step switches to its small-scratch mode
+ * when that shrinks its scratch, and the buffers are rebuilt, until no peak step
  * has one left. Modes only go from 1 to 2, so this ends. */
 static void build_buffers(Plan *p)
 {

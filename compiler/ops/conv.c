@@ -132,10 +132,7 @@ static unsigned conv_in_place(const Node *n)
 
 static int conv_set_in_place(Node *n, int mode)
 {
-    kiln_conv2d_params *k = &((ConvParams *)n->params)->k;
-    if (mode == KILN_CONV_LINE_BUFFER && !(k->group == k->c_in && k->group > 1))
-        return -1;
-    k->in_place = mode;
+    ((ConvParams *)n->params)->k.in_place = mode;
     return 0;
 }
 
