@@ -42,6 +42,7 @@ struct OpDef {
      * and returns -1 if the op has no such mode. NULL set_in_place: aliasing is free. */
     unsigned (*in_place_inputs)(const Node *n);
     int (*set_in_place)(Node *n, int mode);
+    int (*in_place_mode)(const Node *n);              /* the mode set, for the checker */
     /* Byte offset of input i's contiguous copy inside output 0 (Concat of batch 1 on
      * axis 1), or -1: the planner may let input i's producer write straight there. */
     int64_t (*input_slice)(const Node *n, int input);

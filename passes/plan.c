@@ -9,7 +9,8 @@
  *    depthwise Conv) takes over that input's storage when the input dies at this node.
  *    The tensors chained this way form one buffer: several (lifetime, size) rectangles
  *    sharing one base offset. Depthwise convs whose step sets the peak switch from the
- *    fast plane copy to the line buffer (smaller scratch).
+ *    fast mode to the small one (depthwise: line buffer instead of a plane copy;
+ *    pointwise: 8-pixel blocks instead of 32).
  *    A Concat whose inputs are contiguous runs of its output (batch 1, axis 1) lets each
  *    input's producer write straight into its slice (OpDef.input_slice): the inputs get
  *    no buffer of their own and the output lives from the first producer on.
@@ -50,6 +51,7 @@ typedef struct {
     int count;
     int *group;         /* tensor id -> buffer index, -1 if none */
     int *mode;          /* per step: in-place mode if the node overwrites its input */
+    Tensor **members;   /* scratch list for build_tensor_buffers */
 } Plan;
 
 static int64_t align_up(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
@@ -201,14 +203,14 @@ static void build_tensor_buffers(Plan *p)
         g->tensors[i]->reuses = NULL;
         p->group[g->tensors[i]->id] = -1;
     }
+    int n_members = 0;   /* arena tensors in birth order; their buffers in p->group */
     for (int i = 0; i < g->n_inputs; i++) {   /* only with --io-in-arena */
         Tensor *t = g->inputs[i];
         if (!in_arena(g, t) || t->first_step < 0)
             continue;
         p->group[t->id] = p->count;
-        p->bufs[p->count] = (Buffer){.t = t};
-        p->bufs[p->count].rects = arena_array(g->arena, (size_t)g->n_tensors + 1, sizeof(Rect));
-        add_rect(p, &p->bufs[p->count++], t);
+        p->bufs[p->count++] = (Buffer){.t = t};
+        p->members[n_members++] = t;
     }
     for (int s = 0; s < g->n_nodes; s++) {
         Node *n = g->nodes[s];
@@ -222,14 +224,21 @@ static void build_tensor_buffers(Plan *p)
             if (!t || !in_arena(g, t) || t->first_step != s || p->group[t->id] >= 0)
                 continue;                                             /* born with a slice */
             int b = t->reuses ? p->group[t->reuses->id] : p->count++;
-            if (!t->reuses) {
+            if (!t->reuses)
                 p->bufs[b] = (Buffer){.t = t};
-                p->bufs[b].rects = arena_array(g->arena, (size_t)g->n_tensors + 1, sizeof(Rect));
-            }
             p->group[t->id] = b;
-            add_rect(p, &p->bufs[b], t);
+            p->members[n_members++] = t;
         }
     }
+    /* each buffer's rectangles, exactly sized (this runs once per line-buffer switch) */
+    for (int k = 0; k < n_members; k++)
+        p->bufs[p->group[p->members[k]->id]].n_rects++;
+    for (int b = 0; b < p->count; b++) {
+        p->bufs[b].rects = arena_array(g->arena, (size_t)p->bufs[b].n_rects, sizeof(Rect));
+        p->bufs[b].n_rects = 0;
+    }
+    for (int k = 0; k < n_members; k++)
+        add_rect(p, &p->bufs[p->group[p->members[k]->id]], p->members[k]);
 }
 
 static void finish_buffer(Buffer *b)
@@ -286,8 +295,8 @@ static int64_t max_of(const int64_t *v, int n)
     return m;
 }
 
-/* Builds the buffers; an in-place depthwise conv at a peak step switches to the line
- * buffer when that shrinks its scratch, and the buffers are rebuilt, until no peak step
+/* Builds the buffers; an in-place conv at a peak step switches to its small-scratch mode
+ * when that shrinks its scratch, and the buffers are rebuilt, until no peak step
  * has one left. Modes only go from 1 to 2, so this ends. */
 static void build_buffers(Plan *p)
 {
@@ -501,6 +510,7 @@ int pass_plan(Graph *g, const PassOptions *o, Diag *d)
     p.bufs = arena_array(g->arena, nb, sizeof(Buffer));
     p.group = arena_array(g->arena, (size_t)g->n_tensors + 1, sizeof(int));
     p.mode = arena_array(g->arena, (size_t)g->n_nodes + 1, sizeof(int));
+    p.members = arena_array(g->arena, (size_t)g->n_tensors + 1, sizeof(Tensor *));
     g->step_live = arena_array(g->arena, (size_t)g->n_nodes + 1, sizeof(int64_t));
     build_buffers(&p);
     g->arena_lower_bound = max_of(g->step_live, g->n_nodes);
@@ -516,10 +526,12 @@ int pass_plan(Graph *g, const PassOptions *o, Diag *d)
     int *order = arena_array(g->arena, nb, sizeof(int));
     int *best_order = arena_array(g->arena, nb, sizeof(int));
     int64_t *weight = arena_array(g->arena, nb, sizeof(int64_t));
-    size_t max_forbid = 1;
-    for (int i = 0; i < p.count; i++)
-        max_forbid += (size_t)p.bufs[i].n_rects;
-    Forbid *tmp = arena_array(g->arena, max_forbid * max_forbid + 1, sizeof(Forbid));
+    size_t total_rects = 0, most_rects = 0;   /* a buffer meets at most most x total */
+    for (int i = 0; i < p.count; i++) {
+        total_rects += (size_t)p.bufs[i].n_rects;
+        most_rects = (size_t)p.bufs[i].n_rects > most_rects ? (size_t)p.bufs[i].n_rects : most_rects;
+    }
+    Forbid *tmp = arena_array(g->arena, most_rects * total_rects + 1, sizeof(Forbid));
     int64_t best = INT64_MAX;
     int best_strategy = 0;
     for (size_t k = 0; k < KILN_ARRAY_LEN(strategies); k++) {
@@ -593,6 +605,8 @@ static int valid_in_place(const Graph *g, const Tensor *a, const Tensor *b, cons
     const Node *n = g->nodes[first[b->id]];
     if (n->outputs[0] != b || !n->op->in_place_inputs)
         return 0;
+    if (n->op->set_in_place && (!n->op->in_place_mode || n->op->in_place_mode(n) == 0))
+        return 0;   /* the kernel was not switched to its in-place mode */
     unsigned mask = n->op->in_place_inputs(n);
     int reads = 0, allowed = 1;
     for (int i = 0; i < n->n_inputs; i++) {
@@ -672,6 +686,14 @@ int plan_check(const Graph *g, Diag *d)
     }
     for (int s = 0; s < g->n_nodes; s++) {
         const Node *n = g->nodes[s];
+        /* an in-place kernel mode reads its input from the output's address */
+        if (n->op->in_place_mode && n->op->in_place_mode(n) &&
+            (!n->outputs[0]->reuses || ir_storage(n->inputs[0]) != n->outputs[0]->reuses ||
+             n->outputs[0]->offset != n->outputs[0]->reuses->offset)) {
+            diag_error(d, "plan: step %d runs in place but its output does not start at its "
+                       "input", s);
+            bad++;
+        }
         int64_t sb = scratch_of(n);
         if (sb > 0 && (n->scratch_offset < 0 || n->scratch_offset % g->alignment ||
                        n->scratch_offset + sb > g->arena_bytes)) {

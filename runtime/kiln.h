@@ -54,12 +54,13 @@ typedef struct {
 /* In-place modes, chosen by the memory planner. With them y == x and every output is
  * written only after the inputs it overwrites have been read (same bits as separate):
  *  - KILN_CONV_SEPARATE: y does not overlap x;
- *  - KILN_CONV_IN_PLACE: 1x1 stride-1 group-1 convs copy 8 pixels (all channels) to
+ *  - KILN_CONV_IN_PLACE: 1x1 stride-1 group-1 convs copy 32 pixels (all channels) to
  *    scratch, then write those pixels' outputs; depthwise copies each channel's plane to
  *    scratch before writing that channel (needs h_out * w_out <= h_in * w_in);
- *  - KILN_CONV_LINE_BUFFER: depthwise only; output rows wait in a few rows of scratch
- *    until the input rows they overwrite are no longer needed. */
-enum { KILN_CONV_SEPARATE = 0, KILN_CONV_IN_PLACE = 1, KILN_CONV_LINE_BUFFER = 2 };
+ *  - KILN_CONV_IN_PLACE_SMALL: the same with the least scratch, a little slower: 1x1
+ *    convs go 8 pixels at a time; depthwise keeps output rows in a line buffer until the
+ *    input rows they overwrite are no longer needed. */
+enum { KILN_CONV_SEPARATE = 0, KILN_CONV_IN_PLACE = 1, KILN_CONV_IN_PLACE_SMALL = 2 };
 
 /* y[n][c_out][h_out][w_out] = act(sum w[c_out][c_in/group][k_h][k_w] * x + b).
  * w is in ONNX layout; b may be NULL. scratch as sized below (may be NULL when 0). */

@@ -112,16 +112,20 @@ static int32_t line_rows(const kiln_conv2d_params *p)
     return most;
 }
 
-#define PW_BLOCK 8  /* pixels per in-place pointwise block: the GEMM core's tile width */
+/* Pixels per in-place pointwise block: 32, or the GEMM core's tile width (8) when the
+ * planner asks for the least scratch. */
+static int32_t pw_block(const kiln_conv2d_params *p)
+{
+    const int32_t hw = p->h_out * p->w_out, want = p->in_place == KILN_CONV_IN_PLACE_SMALL ? 8 : 32;
+    return hw < want ? hw : want;
+}
 
 size_t kiln_conv2d_f32_scratch_size(const kiln_conv2d_params *p)
 {
-    if (p->in_place == KILN_CONV_LINE_BUFFER)
+    if (p->in_place != KILN_CONV_SEPARATE && is_pointwise(p))
+        return (size_t)p->c_in * (size_t)pw_block(p) * sizeof(float);
+    if (p->in_place == KILN_CONV_IN_PLACE_SMALL)
         return (size_t)line_rows(p) * (size_t)p->w_out * sizeof(float);
-    if (p->in_place == KILN_CONV_IN_PLACE && is_pointwise(p)) {
-        const size_t hw = (size_t)p->h_out * (size_t)p->w_out;
-        return (size_t)p->c_in * (hw < PW_BLOCK ? hw : PW_BLOCK) * sizeof(float);
-    }
     if (is_depthwise(p)) {
         const dw_geom g = depthwise_geom(p);
         return (size_t)(g.xp_size + g.nq) * sizeof(float);
@@ -448,15 +452,34 @@ static void im2col_tile(const kiln_conv2d_params *p, const float *restrict xg, i
 static void line_row(const kiln_conv2d_params *p, const float *xc, const float *wc,
                      float bias, int32_t oh, float *restrict row)
 {
+    /* columns [lo, hi) have every tap inside the row; the others check each tap */
+    const int32_t span = (p->k_w - 1) * p->dil_w;
+    int32_t lo = (p->pad_left + p->stride_w - 1) / p->stride_w;
+    int32_t hi = p->w_in - span + p->pad_left > 0
+                 ? (p->w_in - span + p->pad_left - 1) / p->stride_w + 1 : 0;
+    hi = hi < p->w_out ? hi : p->w_out;
+    lo = lo < hi ? lo : hi;
     for (int32_t ow = 0; ow < p->w_out; ow++) {
+        const int32_t iw0 = ow * p->stride_w - p->pad_left;
+        const int fast = ow >= lo && ow < hi;
         float s = 0.0f;
         for (int32_t kh = 0; kh < p->k_h; kh++) {
             const int32_t ih = oh * p->stride_h - p->pad_top + kh * p->dil_h;
+            const float *wr = wc + kh * p->k_w;
+            if (ih < 0 || ih >= p->h_in) {
+                for (int32_t kw = 0; kw < p->k_w; kw++)
+                    s += wr[kw] * 0.0f;   /* padding row: as the padded plane does */
+                continue;
+            }
+            const float *xr = xc + ih * p->w_in;
+            if (fast) {
+                for (int32_t kw = 0; kw < p->k_w; kw++)
+                    s += wr[kw] * xr[iw0 + kw * p->dil_w];
+                continue;
+            }
             for (int32_t kw = 0; kw < p->k_w; kw++) {
-                const int32_t iw = ow * p->stride_w - p->pad_left + kw * p->dil_w;
-                const int inside = ih >= 0 && ih < p->h_in && iw >= 0 && iw < p->w_in;
-                const float v = inside ? xc[ih * p->w_in + iw] : 0.0f;
-                s += wc[kh * p->k_w + kw] * v;
+                const int32_t iw = iw0 + kw * p->dil_w;
+                s += wr[kw] * (iw >= 0 && iw < p->w_in ? xr[iw] : 0.0f);
             }
         }
         float v = s + bias;
@@ -495,15 +518,15 @@ static void depthwise_line_buffer(const kiln_conv2d_params *p, const float *w,
     }
 }
 
-/* 1x1 conv with y == x: PW_BLOCK pixels at a time are copied (every input channel) to
+/* 1x1 conv with y == x: pw_block() pixels at a time are copied (every input channel) to
  * scratch, then their outputs are written; output (co, j) lands on input (co, j), which
  * belongs to the block just copied or lies past the input. */
 static void pointwise_in_place(const kiln_conv2d_params *p, const float *w, const float *b,
                                float *xy, float *blk)
 {
-    const int32_t hw = p->h_out * p->w_out;
-    for (int32_t j0 = 0; j0 < hw; j0 += PW_BLOCK) {
-        const int32_t tw = hw - j0 < PW_BLOCK ? hw - j0 : PW_BLOCK;
+    const int32_t hw = p->h_out * p->w_out, block = pw_block(p);
+    for (int32_t j0 = 0; j0 < hw; j0 += block) {
+        const int32_t tw = hw - j0 < block ? hw - j0 : block;
         for (int32_t ci = 0; ci < p->c_in; ci++)
             for (int32_t t = 0; t < tw; t++)
                 blk[ci * tw + t] = xy[(ptrdiff_t)ci * hw + j0 + t];
@@ -514,13 +537,13 @@ static void pointwise_in_place(const kiln_conv2d_params *p, const float *w, cons
 void kiln_conv2d_f32(const kiln_conv2d_params *p, const float *x, const float *w,
                      const float *b, float *y, float *scratch)
 {
-    if (p->in_place == KILN_CONV_LINE_BUFFER) {
-        depthwise_line_buffer(p, w, b, y, scratch);
-        return;
-    }
-    if (p->in_place == KILN_CONV_IN_PLACE && is_pointwise(p)) {
+    if (p->in_place != KILN_CONV_SEPARATE && is_pointwise(p)) {
         pointwise_in_place(p, w, b, y, scratch);
         kiln_act_f32(&p->act, y, (size_t)p->c_out * (size_t)p->h_out * (size_t)p->w_out);
+        return;
+    }
+    if (p->in_place == KILN_CONV_IN_PLACE_SMALL) {
+        depthwise_line_buffer(p, w, b, y, scratch);
         return;
     }
 

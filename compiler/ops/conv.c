@@ -131,11 +131,13 @@ static unsigned conv_in_place(const Node *n)
 
 static int conv_set_in_place(Node *n, int mode)
 {
-    kiln_conv2d_params *k = &((ConvParams *)n->params)->k;
-    if (mode == KILN_CONV_LINE_BUFFER && !(k->group == k->c_in && k->group > 1))
-        return -1;
-    k->in_place = mode;
+    ((ConvParams *)n->params)->k.in_place = mode;
     return 0;
+}
+
+static int conv_in_place_mode(const Node *n)
+{
+    return ((const ConvParams *)n->params)->k.in_place;
 }
 
 static kiln_act *conv_act(Node *n) { return &((ConvParams *)n->params)->k.act; }
@@ -146,4 +148,5 @@ const OpDef op_conv = {
     .infer = conv_infer, .eval = conv_eval, .emit = conv_emit, .macs = conv_macs,
     .scratch_bytes = conv_scratch, .act_slot = conv_act,
     .in_place_inputs = conv_in_place, .set_in_place = conv_set_in_place,
+    .in_place_mode = conv_in_place_mode,
 };

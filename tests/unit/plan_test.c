@@ -248,6 +248,12 @@ static void checker_rejects_bad_plans(void **state)
     t2->offset = keep;
     g->arena_bytes -= 16;
     assert_true(plan_check(g, &d) > 0);
+    g->arena_bytes += 16;
+    assert_int_equal(plan_check(g, &d), 0);
+    /* a kernel left in its in-place mode while the output has its own buffer */
+    b->op->set_in_place(b, KILN_CONV_IN_PLACE);
+    assert_true(plan_check(g, &d) > 0);
+    b->op->set_in_place(b, KILN_CONV_SEPARATE);
     ir_graph_free(g);
 }
 

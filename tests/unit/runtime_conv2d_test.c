@@ -331,9 +331,11 @@ static void test_conv_in_place(void **state)
     for (size_t a = 0; a < KILN_ARRAY_LEN_T(acts); a++) {
         for (size_t i = 0; i < KILN_ARRAY_LEN_T(pws); i++)
             ok &= in_place_matches(&pws[i], acts[a], KILN_CONV_IN_PLACE, seed++);
+        for (size_t i = 0; i < KILN_ARRAY_LEN_T(pws); i++)
+            ok &= in_place_matches(&pws[i], acts[a], KILN_CONV_IN_PLACE_SMALL, seed++);
         for (size_t i = 0; i < KILN_ARRAY_LEN_T(dws); i++) {
             ok &= in_place_matches(&dws[i], acts[a], KILN_CONV_IN_PLACE, seed++);
-            ok &= in_place_matches(&dws[i], acts[a], KILN_CONV_LINE_BUFFER, seed++);
+            ok &= in_place_matches(&dws[i], acts[a], KILN_CONV_IN_PLACE_SMALL, seed++);
         }
     }
     assert_true(ok);
@@ -348,10 +350,10 @@ static void test_conv_line_buffer_size(void **state)
     const conv_case s1 = {1, 64, 25, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 64, 1};
     const conv_case s2 = {1, 16, 48, 48, 16, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 16, 1};
     kiln_conv2d_params p = make_params(&s1, none);
-    p.in_place = KILN_CONV_LINE_BUFFER;
+    p.in_place = KILN_CONV_IN_PLACE_SMALL;
     assert_int_equal(kiln_conv2d_f32_scratch_size(&p), 2 * 5 * sizeof(float));
     p = make_params(&s2, none);
-    p.in_place = KILN_CONV_LINE_BUFFER;
+    p.in_place = KILN_CONV_IN_PLACE_SMALL;
     assert_int_equal(kiln_conv2d_f32_scratch_size(&p), 1 * 24 * sizeof(float));
 }
 
