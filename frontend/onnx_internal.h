@@ -17,4 +17,10 @@ int fe_checked_numel(int rank, const int64_t *dims, const char *what, int64_t *o
 int fe_tensor_from_proto(const Onnx__TensorProto *tp, const char *model_dir, Arena *a,
                          Tensor *t, Diag *d);
 
+/* The graph's nodes with every call of a model-local function replaced by the function's
+ * body (names made unique, attribute references resolved); gp->node itself when the model
+ * has no functions. The new list lives in arena a. */
+int fe_inline_functions(const Onnx__ModelProto *m, Arena *a, Onnx__NodeProto ***nodes,
+                        size_t *n_nodes, Diag *d);
+
 #endif

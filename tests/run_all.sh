@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The whole suite (make test): unit tests, golden models, generated-code contract,
-# malformed inputs, command line, the expected-pass cases of the ONNX conformance suite. Prints one summary line per part and a total.
+# malformed inputs, command line, the expected-pass cases of the ONNX conformance suite.
+# Prints one summary line per part and a total.
 status=0; total_pass=0; total_fail=0
 part() {
     log=$(mktemp)
