@@ -285,7 +285,8 @@ typedef enum {
     KILN_TU_NOT,        /* bool */
     KILN_TU_ISNAN,      /* float -> bool */
     KILN_TU_ISINF,      /* float -> bool; detect_positive/negative in flags bits 0/1 */
-    KILN_TU_NEG, KILN_TU_ABS, KILN_TU_SIGN
+    KILN_TU_NEG, KILN_TU_ABS, KILN_TU_SIGN,
+    KILN_TU_CLIP        /* to [lo, hi]; flags bit 0: lo given, bit 1: hi given */
 } kiln_tunary_op;
 
 typedef struct {
@@ -293,6 +294,7 @@ typedef struct {
     kiln_dtype x_type, y_type;
     int32_t n;
     int32_t flags;
+    double lo, hi;      /* Clip bounds, exact in double (the compiler checks) */
 } kiln_tunary_params;
 
 /* y may alias x only when both types have the same size. */

@@ -13,7 +13,7 @@ static const char *const tb_names[] = {
     "KILN_TB_SHR"};
 static const char *const tu_names[] = {"KILN_TU_CAST", "KILN_TU_NOT", "KILN_TU_ISNAN",
                                        "KILN_TU_ISINF", "KILN_TU_NEG", "KILN_TU_ABS",
-                                       "KILN_TU_SIGN"};
+                                       "KILN_TU_SIGN", "KILN_TU_CLIP"};
 
 kiln_dtype op_kiln_dtype(DType t)
 {
@@ -199,9 +199,24 @@ int op_tunary_setup(Graph *g, Node *n, kiln_tunary_op op, DType y_type, int flag
         return -1;
     TUnaryParams *p = arena_alloc(g->arena, sizeof *p);
     p->k = (kiln_tunary_params){op, op_kiln_dtype(x->dtype), op_kiln_dtype(y_type),
-                                (int32_t)ir_numel(x), flags};
+                                (int32_t)ir_numel(x), flags, 0.0, 0.0};
     n->params = p;
     return 0;
+}
+
+kiln_tunary_params *op_tunary_params(Node *n)
+{
+    return &((TUnaryParams *)n->params)->k;
+}
+
+/* Exact decimal for a double that holds an integer or a float bound. */
+static const char *double_literal(Emit *e, double v)
+{
+    if (v != v)
+        return "(0.0 / 0.0)";
+    if (v > 1.7976931348623157e308 || v < -1.7976931348623157e308)
+        return v < 0 ? "-HUGE_VAL" : "HUGE_VAL";
+    return arena_printf(e->g->arena, "%.17g", v);
 }
 
 int op_tunary_eval(Graph *g, Node *n, Diag *d)
@@ -215,8 +230,9 @@ int op_tunary_emit(Emit *e, Node *n, Diag *d)
 {
     const kiln_tunary_params *k = &((TUnaryParams *)n->params)->k;
     const char *pn = cg_new_params(e, "kiln_tunary_params");
-    cg_decl(e, "{%s, %s, %s, %d, %d};\n", tu_names[k->op], op_kiln_dtype_name(n->inputs[0]->dtype),
-            op_kiln_dtype_name(n->outputs[0]->dtype), k->n, k->flags);
+    cg_decl(e, "{%s, %s, %s, %d, %d, %s, %s};\n", tu_names[k->op],
+            op_kiln_dtype_name(n->inputs[0]->dtype), op_kiln_dtype_name(n->outputs[0]->dtype), k->n,
+            k->flags, double_literal(e, k->lo), double_literal(e, k->hi));
     cg_stmt(e, "kiln_unary_typed(&%s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
             cg_ptr(e, n->outputs[0]));
     cg_use_kernel(e, "kiln_unary_typed");

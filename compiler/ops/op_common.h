@@ -36,6 +36,7 @@ int op_tbinary_setup(Node *n, kiln_tbinary_op op, DType y_type, kiln_tbinary_par
 void op_tbinary_eval(Graph *g, Node *n, const kiln_tbinary_params *p);
 void op_tbinary_emit(Emit *e, Node *n, const kiln_tbinary_params *p);
 int op_tunary_setup(Graph *g, Node *n, kiln_tunary_op op, DType y_type, int flags, Diag *d);
+kiln_tunary_params *op_tunary_params(Node *n);   /* after op_tunary_setup */
 int op_tunary_eval(Graph *g, Node *n, Diag *d);
 int op_tunary_emit(Emit *e, Node *n, Diag *d);
 

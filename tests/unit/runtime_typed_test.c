@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The typed and reduction kernels on hand-computed cases: integer wrap-around, Python-style
  * Mod vs fmod, saturating casts, BitShift, comparisons, Where with broadcasting, reductions
- * over several axes, ArgMax ties, CumSum exclusive/reverse, TopK ties, Round half to even. */
+ * over several axes, integer Clip, ArgMax ties, CumSum exclusive/reverse, TopK ties, Round half to even. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -75,7 +75,7 @@ static void test_cast_saturates(void **state)
     float x[5] = {300.0f, -300.0f, NAN, 2.9f, -2.9f};
     uint8_t u[5];
     int8_t s[5];
-    kiln_tunary_params p = {KILN_TU_CAST, KILN_F32, KILN_U8, 5, 0};
+    kiln_tunary_params p = {KILN_TU_CAST, KILN_F32, KILN_U8, 5, 0, 0.0, 0.0};
     kiln_unary_typed(&p, x, u);
     uint8_t want_u[5] = {255, 0, 0, 2, 0};
     assert_memory_equal(u, want_u, 5);
@@ -83,6 +83,23 @@ static void test_cast_saturates(void **state)
     kiln_unary_typed(&p, x, s);
     int8_t want_s[5] = {127, -128, 0, 2, -2};
     assert_memory_equal(s, want_s, 5);
+}
+
+static void test_clip_integers(void **state)
+{
+    int8_t x[4] = {-128, -3, 4, 127}, y[4];
+    kiln_tunary_params p = {KILN_TU_CLIP, KILN_S8, KILN_S8, 4, 3, -2.0, 5.0};
+    kiln_unary_typed(&p, x, y);
+    int8_t want[4] = {-2, -2, 4, 5};
+    assert_memory_equal(y, want, 4);
+    p.flags = 2;   /* only the upper bound */
+    kiln_unary_typed(&p, x, y);
+    int8_t want_hi[4] = {-128, -3, 4, 5};
+    assert_memory_equal(y, want_hi, 4);
+    uint64_t u[2] = {UINT64_MAX, 3}, v[2];
+    kiln_tunary_params q = {KILN_TU_CLIP, KILN_U64, KILN_U64, 2, 3, 4.0, 100.0};
+    kiln_unary_typed(&q, u, v);
+    assert_true(v[0] == 100 && v[1] == 4);   /* compared unsigned */
 }
 
 static void test_where_broadcast(void **state)
@@ -175,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_u64_compare_and_shift),
         cmocka_unit_test(test_broadcast_pow_mixed_types),
         cmocka_unit_test(test_cast_saturates),
+        cmocka_unit_test(test_clip_integers),
         cmocka_unit_test(test_where_broadcast),
         cmocka_unit_test(test_reduce_axes),
         cmocka_unit_test(test_argmax_ties),
