@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ONNX ModelProto → IR: opset, initializers, Constant nodes, inputs with static shapes,
- * nodes with raw attributes, topological order. Nothing from the file is trusted. */
+ * nodes with raw attributes (model-local functions inlined, see functions.c), topological
+ * order. Nothing from the file is trusted. */
 #include "frontend.h"
 #include "onnx_internal.h"
 #include "ops.h"
@@ -420,10 +421,18 @@ static Graph *convert_model(const Onnx__ModelProto *m, const char *path,
     char model_dir[PATH_MAX];
     path_dirname(path, model_dir, sizeof model_dir);
     Buf unsupported = {0};
-    int ok = g->opset > 0 && load_initializers(g, gp, model_dir, d) == 0 &&
+    Onnx__NodeProto **nodes = NULL;
+    size_t n_nodes = 0;
+    int ok = g->opset > 0 && fe_inline_functions(m, g->arena, &nodes, &n_nodes, d) == 0 &&
+             load_initializers(g, gp, model_dir, d) == 0 &&
              load_inputs(g, gp, shapes, n_shapes, d) == 0;
-    for (size_t i = 0; ok && i < gp->n_node; i++)
-        ok = load_node(g, gp->node[i], i, model_dir, &unsupported, d) == 0;
+    if (ok && n_nodes > FE_MAX_NODES) {
+        diag_error(d, "the graph has %zu nodes after inlining functions (more than %d)", n_nodes,
+                   FE_MAX_NODES);
+        ok = 0;
+    }
+    for (size_t i = 0; ok && i < n_nodes; i++)
+        ok = load_node(g, nodes[i], i, model_dir, &unsupported, d) == 0;
     if (ok && unsupported.len) {
         diag_error(d, "unsupported operators (opset %d):\n%s", g->opset, unsupported.data);
         ok = 0;

@@ -21,4 +21,10 @@ const char *fe_unsupported_reason(const char *op_type);
 /* The same for a whole operator domain (e.g. ai.onnx.preview.training), or NULL. */
 const char *fe_unsupported_domain_reason(const char *domain);
 
+/* The graph's nodes with every call of a model-local function replaced by the function's
+ * body (names made unique, attribute references resolved); gp->node itself when the model
+ * has no functions. The new list lives in arena a. */
+int fe_inline_functions(const Onnx__ModelProto *m, Arena *a, Onnx__NodeProto ***nodes,
+                        size_t *n_nodes, Diag *d);
+
 #endif

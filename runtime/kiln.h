@@ -770,4 +770,162 @@ void kiln_qlinear_conv(const kiln_qlinear_conv_params *p, const void *x, const f
                        int32_t *scratch);
 size_t kiln_qlinear_conv_scratch_size(const kiln_qlinear_conv_params *p);
 
+
+/* ---- Any element type: the typed (non-f32) elementwise kernels ------------------ */
+/* Element types in the compiler's DType order (kiln_dtype = DType - 1). bool is one byte
+ * holding 0 or 1. */
+typedef enum {
+    KILN_F32 = 0, KILN_F64, KILN_S8, KILN_U8, KILN_S16, KILN_U16, KILN_S32, KILN_U32,
+    KILN_S64, KILN_U64, KILN_BOOL
+} kiln_dtype;
+
+/* Element access shared by the typed kernels (kiln_elem_io.c). kiln_load_i reads integer
+ * types (u64 as its bits); kiln_store_i stores two's-complement bits (low bits kept);
+ * kiln_store_f truncates toward zero and saturates for integer types, NaN gives 0. */
+int kiln_is_float(kiln_dtype t);
+double kiln_load_f(kiln_dtype t, const void *p, ptrdiff_t i);
+int64_t kiln_load_i(kiln_dtype t, const void *p, ptrdiff_t i);
+void kiln_store_f(kiln_dtype t, void *p, ptrdiff_t i, double v);
+void kiln_store_i(kiln_dtype t, void *p, ptrdiff_t i, uint64_t v);
+
+typedef enum {
+    KILN_TB_ADD = 0, KILN_TB_SUB, KILN_TB_MUL, KILN_TB_DIV,
+    KILN_TB_MOD,    /* integer modulo with the divisor's sign (Python/numpy) */
+    KILN_TB_FMOD,   /* remainder with the dividend's sign (C fmod and %) */
+    KILN_TB_POW, KILN_TB_MAX, KILN_TB_MIN,
+    KILN_TB_EQ, KILN_TB_GT, KILN_TB_LT, KILN_TB_GE, KILN_TB_LE,   /* bool output */
+    KILN_TB_AND, KILN_TB_OR, KILN_TB_XOR,                         /* bool operands */
+    KILN_TB_SHL, KILN_TB_SHR                                      /* unsigned operands */
+} kiln_tbinary_op;
+
+typedef struct {
+    kiln_tbinary_op op;
+    kiln_dtype a_type, b_type, y_type;
+    int32_t rank;                         /* >= 1 */
+    int32_t dims[KILN_MAX_RANK];          /* output dims */
+    int32_t a_strides[KILN_MAX_RANK];     /* element strides, 0 = broadcast */
+    int32_t b_strides[KILN_MAX_RANK];
+} kiln_tbinary_params;
+
+/* y = a op b with numpy broadcasting, for any element types. Arithmetic happens in double
+ * when an operand is floating point, in uint64 when A is u64, otherwise in int64 with
+ * wrap-around; the result is stored in y_type (integers from floats: truncated toward
+ * zero and saturated, NaN gives 0). Integer division or modulo by zero gives 0 (ONNX
+ * leaves it undefined). y must not overlap a or b. */
+void kiln_binary_typed(const kiln_tbinary_params *p, const void *a, const void *b, void *y);
+
+typedef enum {
+    KILN_TU_CAST = 0,   /* convert x_type to y_type (same rules as kiln_binary_typed) */
+    KILN_TU_NOT,        /* bool */
+    KILN_TU_ISNAN,      /* float -> bool */
+    KILN_TU_ISINF,      /* float -> bool; detect_positive/negative in flags bits 0/1 */
+    KILN_TU_NEG, KILN_TU_ABS, KILN_TU_SIGN,
+    KILN_TU_CLIP        /* to [lo, hi]; flags bit 0: lo given, bit 1: hi given */
+} kiln_tunary_op;
+
+typedef struct {
+    kiln_tunary_op op;
+    kiln_dtype x_type, y_type;
+    int32_t n;
+    int32_t flags;
+    double lo, hi;      /* Clip bounds, exact in double (the compiler checks) */
+} kiln_tunary_params;
+
+/* y may alias x only when both types have the same size. */
+void kiln_unary_typed(const kiln_tunary_params *p, const void *x, void *y);
+
+typedef struct {
+    int32_t elem_size;                    /* 1, 2, 4 or 8 */
+    int32_t rank;                         /* >= 1 */
+    int32_t dims[KILN_MAX_RANK];
+    int32_t c_strides[KILN_MAX_RANK];     /* element strides, 0 = broadcast */
+    int32_t x_strides[KILN_MAX_RANK];
+    int32_t y_strides[KILN_MAX_RANK];
+} kiln_where_params;
+
+/* out = cond ? x : y elementwise with broadcasting; cond is bool (one byte). */
+void kiln_where(const kiln_where_params *p, const uint8_t *cond, const void *x, const void *y,
+                void *out);
+
+
+/* ---- Reductions over a set of axes ------------------------------------------------ */
+typedef enum {
+    KILN_RED_SUM = 0, KILN_RED_MEAN, KILN_RED_MAX, KILN_RED_MIN, KILN_RED_PROD,
+    KILN_RED_L1, KILN_RED_L2, KILN_RED_LOG_SUM, KILN_RED_LOG_SUM_EXP, KILN_RED_SUM_SQUARE
+} kiln_reduce_op;
+
+/* The input is split into kept dims (outputs, in order) and reduced dims, each with its
+ * input element strides; both lists hold at least one dim (a dim of 1 when empty). */
+typedef struct {
+    kiln_reduce_op op;
+    int32_t n_keep, n_red;
+    int32_t keep_dims[KILN_MAX_RANK], keep_strides[KILN_MAX_RANK];
+    int32_t red_dims[KILN_MAX_RANK], red_strides[KILN_MAX_RANK];
+} kiln_reduce_params;
+
+void kiln_reduce_f32(const kiln_reduce_params *p, const float *x, float *y);
+void kiln_reduce_f64(const kiln_reduce_params *p, const double *x, double *y);
+
+/* ---- ArgMax / ArgMin over one axis: x viewed as [outer][len][inner] ---------------- */
+typedef struct {
+    int32_t outer, len, inner;
+    int32_t is_max;
+    int32_t select_last;   /* ties: last index instead of first */
+} kiln_argreduce_params;
+
+void kiln_argreduce_f32(const kiln_argreduce_params *p, const float *x, int64_t *y);
+
+
+/* ---- More elementwise float math (trig, hyperbolic, rounding, activations) --------- */
+typedef enum {
+    KILN_MATH_SIN = 0, KILN_MATH_COS, KILN_MATH_TAN, KILN_MATH_ASIN, KILN_MATH_ACOS,
+    KILN_MATH_ATAN, KILN_MATH_SINH, KILN_MATH_COSH, KILN_MATH_ASINH, KILN_MATH_ACOSH,
+    KILN_MATH_ATANH,
+    KILN_MATH_ROUND,             /* half to even */
+    KILN_MATH_SIGN,              /* -1, 0, 1; NaN stays NaN */
+    KILN_MATH_SOFTPLUS,          /* log(1 + exp(x)) */
+    KILN_MATH_SOFTSIGN,          /* x / (1 + |x|) */
+    KILN_MATH_MISH,              /* x * tanh(softplus(x)) */
+    KILN_MATH_ELU,               /* x < 0 ? a * (exp(x) - 1) : x */
+    KILN_MATH_SELU,              /* b * (x > 0 ? x : a * (exp(x) - 1)) */
+    KILN_MATH_CELU,              /* max(0, x) + min(0, a * (exp(x / a) - 1)) */
+    KILN_MATH_THRESHOLDED_RELU,  /* x > a ? x : 0 */
+    KILN_MATH_SHRINK             /* x < -a ? x + b : x > a ? x - b : 0 */
+} kiln_math_op;
+
+typedef struct {
+    kiln_math_op op;
+    int32_t n;
+    float a, b;
+} kiln_math_params;
+
+/* y may alias x. */
+void kiln_math_f32(const kiln_math_params *p, const float *x, float *y);
+
+/* LogSoftmax and Hardmax along one axis, with Softmax's params and views. */
+void kiln_log_softmax_f32(const kiln_softmax_params *p, const float *x, float *y);
+void kiln_hardmax_f32(const kiln_softmax_params *p, const float *x, float *y);
+
+
+/* ---- CumSum along one axis: x viewed as [outer][len][inner] ------------------------- */
+typedef struct {
+    kiln_dtype type;       /* f32, f64, s32, s64, u32 or u64 */
+    int32_t outer, len, inner;
+    int32_t exclusive, reverse;
+} kiln_cumsum_params;
+
+/* y must not alias x. */
+void kiln_cumsum(const kiln_cumsum_params *p, const void *x, void *y);
+
+/* ---- TopK along one axis: x viewed as [outer][len][inner] --------------------------- */
+typedef struct {
+    int32_t outer, len, inner;
+    int32_t k;
+    int32_t largest;       /* else the smallest */
+} kiln_topk_params;
+
+/* values and indices are [outer][k][inner], sorted (largest: descending), equal values
+ * in index order. O(k * len) per vector, no scratch. */
+void kiln_topk_f32(const kiln_topk_params *p, const float *x, float *values, int64_t *indices);
+
 #endif

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Elementwise binary ops with numpy broadcasting: Add Sub Mul Div Pow Max Min.
- * f32 runs the runtime kernel; integer tensors (shape arithmetic) fold at compile time. */
+/* Elementwise binary ops with numpy broadcasting: Add Sub Mul Div Pow (Max and Min, which
+ * take any number of inputs, are in variadic.c).
+ * f32 runs the fast f32 kernel; other types (and Pow with mixed types) the typed kernel. */
 #include "op_common.h"
 
 #include <string.h>
 
 typedef struct {
     kiln_binary_params k;
+    int typed;                 /* not f32 op f32: kiln_binary_typed with t */
+    kiln_tbinary_params t;
 } BinaryParams;
 
 static kiln_binary_op binary_kind(const Node *n)
@@ -15,8 +18,7 @@ static kiln_binary_op binary_kind(const Node *n)
         const char *name;
         kiln_binary_op op;
     } kinds[] = {{"Add", KILN_BIN_ADD}, {"Sub", KILN_BIN_SUB}, {"Mul", KILN_BIN_MUL},
-                 {"Div", KILN_BIN_DIV}, {"Pow", KILN_BIN_POW}, {"Max", KILN_BIN_MAX},
-                 {"Min", KILN_BIN_MIN}};
+                 {"Div", KILN_BIN_DIV}, {"Pow", KILN_BIN_POW}};
     for (size_t i = 0; i < KILN_ARRAY_LEN(kinds); i++)
         if (strcmp(kinds[i].name, n->op->name) == 0)
             return kinds[i].op;
@@ -36,6 +38,21 @@ static int binary_infer(Graph *g, Node *n, Diag *d)
                    dtype_name(b->dtype));
         return -1;
     }
+    if (a->dtype == DT_BOOL || b->dtype == DT_BOOL) {
+        node_error(d, n, "%s does not take bool tensors", n->op->name);
+        return -1;
+    }
+    BinaryParams *p = arena_alloc(g->arena, sizeof *p);
+    n->params = p;
+    if (a->dtype != DT_F32 || b->dtype != DT_F32) {
+        static const kiln_tbinary_op typed[] = {
+            [KILN_BIN_ADD] = KILN_TB_ADD, [KILN_BIN_SUB] = KILN_TB_SUB,
+            [KILN_BIN_MUL] = KILN_TB_MUL, [KILN_BIN_DIV] = KILN_TB_DIV,
+            [KILN_BIN_MAX] = KILN_TB_MAX, [KILN_BIN_MIN] = KILN_TB_MIN,
+            [KILN_BIN_POW] = KILN_TB_POW};
+        p->typed = 1;
+        return op_tbinary_setup(n, typed[op], a->dtype, &p->t, d);
+    }
     int rank;
     int64_t dims[IR_MAX_RANK];
     if (op_broadcast_shape(n, a, b, &rank, dims, d))
@@ -43,7 +60,6 @@ static int binary_infer(Graph *g, Node *n, Diag *d)
     ir_set_shape(n->outputs[0], a->dtype, rank, dims);
     if (op_fits_i32(n, ir_numel(n->outputs[0]), "output size", d))
         return -1;
-    BinaryParams *p = arena_alloc(g->arena, sizeof *p);
     p->k.op = op;
     /* the runtime iterates at least one dim */
     p->k.rank = rank ? rank : 1;
@@ -55,85 +71,26 @@ static int binary_infer(Graph *g, Node *n, Diag *d)
         op_broadcast_strides(a, rank, p->k.a_strides);
         op_broadcast_strides(b, rank, p->k.b_strides);
     }
-    n->params = p;
     return 0;
-}
-
-static int64_t int_apply(kiln_binary_op op, int64_t x, int64_t y, int *div0)
-{
-    switch (op) {
-    case KILN_BIN_ADD: return (int64_t)((uint64_t)x + (uint64_t)y);
-    case KILN_BIN_SUB: return (int64_t)((uint64_t)x - (uint64_t)y);
-    case KILN_BIN_MUL: return (int64_t)((uint64_t)x * (uint64_t)y);
-    case KILN_BIN_DIV:
-        if (y == 0 || (x == INT64_MIN && y == -1)) {
-            *div0 = 1;
-            return 0;
-        }
-        return x / y;
-    case KILN_BIN_MAX: return x > y ? x : y;
-    case KILN_BIN_MIN: return x < y ? x : y;
-    default: {
-        int64_t r = 1;
-        for (int64_t i = 0; i < y && i < 64; i++)
-            r = (int64_t)((uint64_t)r * (uint64_t)x);
-        return r;
-    }
-    }
-}
-
-static void int_store(Tensor *t, int64_t i, int64_t v)
-{
-    switch (t->dtype) {
-    case DT_S64: ((int64_t *)t->data)[i] = v; break;
-    case DT_S32: ((int32_t *)t->data)[i] = (int32_t)v; break;
-    case DT_S16: ((int16_t *)t->data)[i] = (int16_t)v; break;
-    case DT_S8: ((int8_t *)t->data)[i] = (int8_t)v; break;
-    case DT_U8: ((uint8_t *)t->data)[i] = (uint8_t)v; break;
-    default: break;
-    }
 }
 
 static int binary_eval(Graph *g, Node *n, Diag *d)
 {
     BinaryParams *p = n->params;
-    Tensor *y = n->outputs[0];
-    op_allocate_outputs(g, n);
-    if (y->dtype == DT_F32 && n->inputs[1]->dtype == DT_F32) {
-        kiln_binary_f32(&p->k, n->inputs[0]->data, n->inputs[1]->data, y->data);
+    if (p->typed) {
+        op_tbinary_eval(g, n, &p->t);
         return 0;
     }
-    if (y->dtype != DT_S64 && y->dtype != DT_S32 && y->dtype != DT_S16 && y->dtype != DT_S8 &&
-        y->dtype != DT_U8) {
-        node_error(d, n, "cannot fold %s on %s tensors", n->op_type, dtype_name(y->dtype));
-        return -1;
-    }
-    int64_t total = ir_numel(y);
-    int div0 = 0;
-    for (int64_t i = 0; i < total; i++) {
-        int64_t rem = i, ia = 0, ib = 0;
-        for (int dd = p->k.rank - 1; dd >= 0; dd--) {
-            int64_t idx = rem % p->k.dims[dd];
-            rem /= p->k.dims[dd];
-            ia += idx * p->k.a_strides[dd];
-            ib += idx * p->k.b_strides[dd];
-        }
-        int_store(y, i, int_apply(p->k.op, ir_const_int(n->inputs[0], ia),
-                                  ir_const_int(n->inputs[1], ib), &div0));
-    }
-    if (div0) {
-        node_error(d, n, "integer division by zero while folding constants");
-        return -1;
-    }
+    op_allocate_outputs(g, n);
+    kiln_binary_f32(&p->k, n->inputs[0]->data, n->inputs[1]->data, n->outputs[0]->data);
     return 0;
 }
 
 static int binary_emit(Emit *e, Node *n, Diag *d)
 {
-    if (n->outputs[0]->dtype != DT_F32 || n->inputs[1]->dtype != DT_F32) {
-        node_error(d, n, "%s on %s tensors is only supported when it can be computed at compile "
-                   "time", n->op_type, dtype_name(n->outputs[0]->dtype));
-        return -1;
+    if (((BinaryParams *)n->params)->typed) {
+        op_tbinary_emit(e, n, &((BinaryParams *)n->params)->t);
+        return 0;
     }
     const kiln_binary_params *k = &((BinaryParams *)n->params)->k;
     static const char *names[] = {"KILN_BIN_ADD", "KILN_BIN_SUB", "KILN_BIN_MUL", "KILN_BIN_DIV",
@@ -150,7 +107,8 @@ static int binary_emit(Emit *e, Node *n, Diag *d)
 
 static kiln_act *binary_act(Node *n)
 {
-    return n->outputs[0]->dtype == DT_F32 ? &((BinaryParams *)n->params)->k.act : NULL;
+    BinaryParams *p = n->params;
+    return p->typed ? NULL : &p->k.act;
 }
 
 /* An input with the output's shape and type may share its storage (the kernel reads
@@ -178,5 +136,3 @@ BINARY_OP(sub, "Sub", 7)
 BINARY_OP(mul, "Mul", 7)
 BINARY_OP(div, "Div", 7)
 BINARY_OP(pow, "Pow", 7)
-BINARY_OP(max, "Max", 8)
-BINARY_OP(min, "Min", 8)

@@ -27,6 +27,19 @@ int op_parse_spatial(Node *n, int n_spatial, SpatialAttrs *s, Diag *d);
 /* Output sizes (and SAME pads) from input sizes; ceil_mode for pools. */
 int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode, Diag *d);
 
+/* Typed elementwise helpers (logic.c): the kiln_dtype of a DType and its C name; set up,
+ * fold and emit a kiln_binary_typed call for node n (inputs 0, 1 -> output 0); set up a
+ * kiln_unary_typed node (params in n->params) and its eval/emit. */
+kiln_dtype op_kiln_dtype(DType t);
+const char *op_kiln_dtype_name(DType t);
+int op_tbinary_setup(Node *n, kiln_tbinary_op op, DType y_type, kiln_tbinary_params *p, Diag *d);
+void op_tbinary_eval(Graph *g, Node *n, const kiln_tbinary_params *p);
+void op_tbinary_emit(Emit *e, Node *n, const kiln_tbinary_params *p);
+int op_tunary_setup(Graph *g, Node *n, kiln_tunary_op op, DType y_type, int flags, Diag *d);
+kiln_tunary_params *op_tunary_params(Node *n);   /* after op_tunary_setup */
+int op_tunary_eval(Graph *g, Node *n, Diag *d);
+int op_tunary_emit(Emit *e, Node *n, Diag *d);
+
 /* The entries, one per op (listed in op_table.c). */
 #define OP_ENTRIES(X) \
     X(conv) X(gemm) X(matmul) \
@@ -41,7 +54,17 @@ int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode
     X(lstm) X(gru) X(rnn) \
     X(quantize_linear) X(dequantize_linear) X(dynamic_quantize_linear) X(matmul_integer) \
     X(qlinear_matmul) X(conv_integer) X(qlinear_conv) \
-    X(gather_elements) X(gather_nd) X(scatter_elements) X(scatter) X(scatter_nd) X(one_hot)
+    X(gather_elements) X(gather_nd) X(scatter_elements) X(scatter) X(scatter_nd) X(one_hot) \
+    X(mod) X(bit_shift) X(equal) X(greater) X(less) X(greater_or_equal) X(less_or_equal) \
+    X(and) X(or) X(xor) X(not) X(is_nan) X(is_inf) X(where) \
+    X(sum) X(mean) X(cast_like) \
+    X(reduce_sum) X(reduce_mean) X(reduce_max) X(reduce_min) X(reduce_prod) X(reduce_l1) \
+    X(reduce_l2) X(reduce_log_sum) X(reduce_log_sum_exp) X(reduce_sum_square) \
+    X(arg_max) X(arg_min) \
+    X(sin) X(cos) X(tan) X(asin) X(acos) X(atan) X(sinh) X(cosh) X(asinh) X(acosh) X(atanh) \
+    X(round) X(sign) X(softplus) X(softsign) X(mish) X(elu) X(selu) X(celu) \
+    X(thresholded_relu) X(shrink) X(log_softmax) X(hardmax) \
+    X(cum_sum) X(top_k)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)

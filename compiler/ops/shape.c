@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Ops that exist to be folded at compile time: Shape, Constant, Cast. */
+/* Shape and Constant (folded at compile time) and Cast. */
 #include "op_common.h"
 
 #include <string.h>
@@ -88,76 +88,37 @@ const OpDef op_constant = {
     .infer = constant_infer, .eval = constant_eval,
 };
 
-/* ---- Cast (folded only; a run-time Cast arrives with the conformance work) ------------ */
+/* ---- Cast: between all numeric types and bool (kiln_unary_typed, folded or at run time) - */
 
 static int cast_infer(Graph *g, Node *n, Diag *d)
 {
-    Tensor *x = n->inputs[0];
     static const int onnx_to_dtype[] = {0, DT_F32, DT_U8, DT_S8, DT_U16, DT_S16, DT_S32, DT_S64,
                                         0, DT_BOOL, 0, DT_F64, DT_U32, DT_U64};
     int64_t to = ir_attr_int(n, "to", 0);
     DType dt = to > 0 && to < (int64_t)KILN_ARRAY_LEN(onnx_to_dtype) ? (DType)onnx_to_dtype[to]
                                                                      : DT_UNDEF;
     if (dt == DT_UNDEF) {
-        node_error(d, n, "cast to ONNX type %lld is not supported", (long long)to);
+        node_error(d, n, "cast to ONNX type %lld is not supported (kiln has no string, float16 "
+                   "or bfloat16 tensors)", (long long)to);
         return -1;
     }
-    ir_set_shape(n->outputs[0], dt, x->rank, x->dims);
-    return 0;
-}
-
-static void store_value(Tensor *t, int64_t i, double v)
-{
-    void *p = t->data;
-    switch (t->dtype) {
-    case DT_F32: ((float *)p)[i] = (float)v; break;
-    case DT_F64: ((double *)p)[i] = v; break;
-    case DT_S8: ((int8_t *)p)[i] = (int8_t)v; break;
-    case DT_U8: ((uint8_t *)p)[i] = (uint8_t)v; break;
-    case DT_BOOL: ((uint8_t *)p)[i] = v != 0; break;
-    case DT_S16: ((int16_t *)p)[i] = (int16_t)v; break;
-    case DT_U16: ((uint16_t *)p)[i] = (uint16_t)v; break;
-    case DT_S32: ((int32_t *)p)[i] = (int32_t)v; break;
-    case DT_U32: ((uint32_t *)p)[i] = (uint32_t)v; break;
-    case DT_S64: ((int64_t *)p)[i] = (int64_t)v; break;
-    case DT_U64: ((uint64_t *)p)[i] = (uint64_t)v; break;
-    default: break;
-    }
-}
-
-static int cast_eval(Graph *g, Node *n, Diag *d)
-{
-    Tensor *x = n->inputs[0], *y = n->outputs[0];
-    ir_alloc_data(g, y);
-    int is_float = x->dtype == DT_F32 || x->dtype == DT_F64;
-    for (int64_t i = 0; i < ir_numel(x); i++) {
-        if (is_float && y->dtype != DT_F32 && y->dtype != DT_F64) {
-            double v = x->dtype == DT_F32 ? ((float *)x->data)[i] : ((double *)x->data)[i];
-            if (!(v > -9.2e18 && v < 9.2e18)) {
-                node_error(d, n, "cannot cast %g to an integer", v);
-                return -1;
-            }
-            store_value(y, i, v);
-        } else if (is_float) {
-            store_value(y, i, x->dtype == DT_F32 ? ((float *)x->data)[i] : ((double *)x->data)[i]);
-        } else if (y->dtype == DT_S64 || y->dtype == DT_U64) {
-            int64_t v = ir_const_int(x, i);
-            memcpy((char *)y->data + i * 8, &v, 8);
-        } else {
-            store_value(y, i, (double)ir_const_int(x, i));
-        }
-    }
-    return 0;
-}
-
-static int cast_emit(Emit *e, Node *n, Diag *d)
-{
-    node_error(d, n, "Cast is only supported when its input is known at compile time");
-    return -1;
+    return op_tunary_setup(g, n, KILN_TU_CAST, dt, 0, d);
 }
 
 const OpDef op_cast = {
     .name = "Cast", .min_opset = 6, .max_opset = 1000,
     .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
-    .infer = cast_infer, .eval = cast_eval, .emit = cast_emit,
+    .infer = cast_infer, .eval = op_tunary_eval, .emit = op_tunary_emit,
+};
+
+/* CastLike (opset 15): Cast to the element type of input 1. */
+static int cast_like_infer(Graph *g, Node *n, Diag *d)
+{
+    return op_tunary_setup(g, n, KILN_TU_CAST, n->inputs[1]->dtype, 0, d);
+}
+
+const OpDef op_cast_like = {
+    .name = "CastLike", .min_opset = 15, .max_opset = 1000,
+    .min_inputs = 2, .max_inputs = 2, .min_outputs = 1, .max_outputs = 1,
+    .infer = cast_like_infer, .eval = op_tunary_eval, .emit = op_tunary_emit,
 };

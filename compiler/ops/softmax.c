@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Softmax: opset < 13 coerces the input to 2-D at `axis`; opset >= 13 normalises one axis. */
+/* Softmax, LogSoftmax, Hardmax: opset < 13 coerces the input to 2-D at `axis`; opset >= 13
+ * normalises one axis. */
 #include "op_common.h"
+
+#include <string.h>
 
 typedef struct {
     kiln_softmax_params k;
@@ -33,26 +36,56 @@ static int softmax_infer(Graph *g, Node *n, Diag *d)
     return 0;
 }
 
+typedef void (*softmax_kernel)(const kiln_softmax_params *, const float *, float *);
+
+/* The kernel of the node and its runtime file stem. */
+static softmax_kernel softmax_kind(const Node *n, const char **stem)
+{
+    if (!strcmp(n->op->name, "LogSoftmax")) {
+        *stem = "kiln_log_softmax_f32";
+        return kiln_log_softmax_f32;
+    }
+    if (!strcmp(n->op->name, "Hardmax")) {
+        *stem = "kiln_hardmax_f32";
+        return kiln_hardmax_f32;
+    }
+    *stem = "kiln_softmax_f32";
+    return kiln_softmax_f32;
+}
+
 static int softmax_eval(Graph *g, Node *n, Diag *d)
 {
+    const char *stem;
     op_allocate_outputs(g, n);
-    kiln_softmax_f32(&((SoftmaxParams *)n->params)->k, n->inputs[0]->data, n->outputs[0]->data);
+    softmax_kind(n, &stem)(&((SoftmaxParams *)n->params)->k, n->inputs[0]->data,
+                           n->outputs[0]->data);
     return 0;
 }
 
 static int softmax_emit(Emit *e, Node *n, Diag *d)
 {
+    const char *stem;
+    softmax_kind(n, &stem);
     const kiln_softmax_params *k = &((SoftmaxParams *)n->params)->k;
     const char *pn = cg_new_params(e, "kiln_softmax_params");
     cg_decl(e, "{%d, %d, %d};\n", k->outer, k->len, k->inner);
-    cg_stmt(e, "kiln_softmax_f32(&%s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
-            cg_ptr(e, n->outputs[0]));
-    cg_use_kernel(e, "kiln_softmax_f32");
+    cg_stmt(e, "%s(&%s, %s, %s);\n", stem, pn, cg_ptr(e, n->inputs[0]), cg_ptr(e, n->outputs[0]));
+    cg_use_kernel(e, stem);
     return 0;
 }
 
 const OpDef op_softmax = {
     .name = "Softmax", .min_opset = 1, .max_opset = 1000,
+    .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
+    .infer = softmax_infer, .eval = softmax_eval, .emit = softmax_emit,
+};
+const OpDef op_log_softmax = {
+    .name = "LogSoftmax", .min_opset = 1, .max_opset = 1000,
+    .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
+    .infer = softmax_infer, .eval = softmax_eval, .emit = softmax_emit,
+};
+const OpDef op_hardmax = {
+    .name = "Hardmax", .min_opset = 1, .max_opset = 1000,
     .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
     .infer = softmax_infer, .eval = softmax_eval, .emit = softmax_emit,
 };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Elementwise unary ops and activations (Relu, LeakyRelu, Sigmoid, Tanh, HardSigmoid,
- * HardSwish, Clip in its attribute and input forms, Neg, Abs, Exp, Log, Sqrt, ...). */
+ * HardSwish, Clip in its attribute and input forms, Neg, Abs, Exp, Log, Sqrt, ...).
+ * Clip on other numeric types runs on kiln_unary_typed. */
 #include "op_common.h"
 
 #include <math.h>
@@ -65,9 +66,46 @@ static int clip_bounds(Node *n, float *lo, float *hi, Diag *d)
     return 0;
 }
 
+/* Clip on integers and doubles: kiln_unary_typed with exact bounds from constant inputs
+ * (opset >= 11; before that Clip is float-only). */
+static int clip_typed_infer(Graph *g, Node *n, Diag *d)
+{
+    int flags = 0;
+    double bound[2] = {0.0, 0.0};
+    for (int i = 1; i < n->n_inputs && i < 3; i++) {
+        Tensor *t = n->inputs[i];
+        if (!t)
+            continue;
+        if (!ir_is_const(t) || ir_numel(t) != 1 || t->dtype != n->inputs[0]->dtype) {
+            node_error(d, n, "Clip's %s bound ('%s') must be a constant scalar of the input's type",
+                       i == 1 ? "min" : "max", t->name);
+            return -1;
+        }
+        if (t->dtype == DT_F64) {
+            bound[i - 1] = ((const double *)t->data)[0];
+        } else {
+            int64_t v = ir_const_int(t, 0);
+            if (v > (1LL << 53) || v < -(1LL << 53)) {
+                node_error(d, n, "Clip bound %lld is beyond 2^53 (not supported)", (long long)v);
+                return -1;
+            }
+            bound[i - 1] = (double)v;
+        }
+        flags |= i;
+    }
+    if (op_tunary_setup(g, n, KILN_TU_CLIP, n->inputs[0]->dtype, flags, d))
+        return -1;
+    op_tunary_params(n)->lo = bound[0];
+    op_tunary_params(n)->hi = bound[1];
+    return 0;
+}
+
 static int unary_infer(Graph *g, Node *n, Diag *d)
 {
     Tensor *x = n->inputs[0];
+    if (x && x->dtype != DT_F32 && x->dtype != DT_BOOL && n->opset >= 11 &&
+        !strcmp(n->op->name, "Clip"))
+        return clip_typed_infer(g, n, d);
     if (!x || op_require_float(n, 0, d))
         return -1;
     ir_set_shape(n->outputs[0], x->dtype, x->rank, x->dims);
@@ -97,6 +135,8 @@ static int unary_infer(Graph *g, Node *n, Diag *d)
 
 static int unary_eval(Graph *g, Node *n, Diag *d)
 {
+    if (n->inputs[0]->dtype != DT_F32)
+        return op_tunary_eval(g, n, d);
     op_allocate_outputs(g, n);
     kiln_unary_f32(&((UnaryParams *)n->params)->k, n->inputs[0]->data, n->outputs[0]->data);
     return 0;
@@ -104,6 +144,8 @@ static int unary_eval(Graph *g, Node *n, Diag *d)
 
 static int unary_emit(Emit *e, Node *n, Diag *d)
 {
+    if (n->inputs[0]->dtype != DT_F32)
+        return op_tunary_emit(e, n, d);
     const kiln_unary_params *k = &((UnaryParams *)n->params)->k;
     const char *pn = cg_new_params(e, "kiln_unary_params");
     cg_decl(e, "{%s, %d, %s, %s};\n", unary_kinds[unary_index(n)].c_name, k->n,
@@ -117,6 +159,8 @@ static int unary_emit(Emit *e, Node *n, Diag *d)
 /* The activation ops fold into their producer as a kiln_act. */
 static int unary_to_act(const Node *n, kiln_act *act)
 {
+    if (n->inputs[0]->dtype != DT_F32)
+        return 0;
     const kiln_unary_params *k = &((const UnaryParams *)n->params)->k;
     static const struct {
         kiln_unary_op un;

@@ -1394,6 +1394,35 @@ def _(rng):
     return Case(m, [('x', normal(rng, [2, 3, 4]))])
 
 
+@case('function_inline', 'Model-local functions (FunctionProto): a nested call, attributes passed by reference, two call sites of one function')
+def _(rng):
+    dom = 'kiln.test'
+    std = [helper.make_opsetid('', 13)]
+
+    def ref(name, ref_name):
+        return onnx.AttributeProto(name=name, ref_attr_name=ref_name, type=onnx.AttributeProto.FLOAT)
+
+    alpha = helper.make_node('Constant', [], ['a'])
+    alpha.attribute.append(ref('value_float', 'alpha'))
+    add_mul = helper.make_function(dom, 'AddMul', ['x', 'y'], ['z'], [
+        alpha, helper.make_node('Add', ['x', 'y'], ['t']), helper.make_node('Mul', ['t', 'a'], ['z'])],
+        std, ['alpha'])
+    call = helper.make_node('AddMul', ['x', 'x'], ['t'], domain=dom)
+    call.attribute.append(ref('alpha', 'beta'))
+    outer = helper.make_function(dom, 'Outer', ['x'], ['y'], [
+        call, helper.make_node('Relu', ['t'], ['y'])], std + [helper.make_opsetid(dom, 1)], ['beta'])
+    nodes = [helper.make_node('Outer', ['x'], ['u'], domain=dom, beta=2.0),
+             helper.make_node('AddMul', ['u', 'x'], ['v'], domain=dom, alpha=0.5),
+             helper.make_node('AddMul', ['v', 'u'], ['w'], domain=dom, alpha=-1.5)]
+    g = helper.make_graph(nodes, 'function_inline', [vi('x', [2, 3])], [vi('w', [2, 3])])
+    m = helper.make_model(g, opset_imports=std + [helper.make_opsetid(dom, 1)],
+                          functions=[add_mul, outer], producer_name='kiln-make_golden',
+                          producer_version='1')
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    return Case(m, [('x', normal(rng, (2, 3)))])
+
+
 # ------------------------------------------------------------------------------- driver
 def yaml_float(v):
     """1.0e-4 style: parsed as a float by YAML 1.1 and 1.2 resolvers and by strtod."""
