@@ -156,6 +156,35 @@ typedef struct {
 void kiln_global_avgpool_f32(const kiln_global_pool_params *p, const float *x, float *y);
 void kiln_global_maxpool_f32(const kiln_global_pool_params *p, const float *x, float *y);
 
+/* ---- LayerNormalization / InstanceNormalization ----------------------------------
+ * x viewed as [outer][inner]; each row is normalised by its own mean and variance:
+ * y = (x - mean) / sqrt(var + eps) * scale + bias. scale/bias are indexed by the position
+ * in the row (per_channel 0: LayerNormalization) or by row % channels (per_channel 1:
+ * InstanceNormalization). bias, mean and inv_std may be NULL. */
+typedef struct {
+    int32_t outer, inner;
+    int32_t channels;
+    int32_t per_channel;
+    float epsilon;
+} kiln_layer_norm_params;
+
+void kiln_layer_norm_f32(const kiln_layer_norm_params *p, const float *x, const float *scale,
+                         const float *bias, float *y, float *mean, float *inv_std);
+
+/* ---- ConvTranspose (1-D to 3-D as D x H x W with unit dims) -------------------------- */
+typedef struct {
+    int32_t n, c_in, c_out, group;
+    int32_t in[3], out[3];               /* d, h, w */
+    int32_t k[3], stride[3], dil[3];
+    int32_t pad[3];                       /* leading pads; trailing ones follow from out */
+} kiln_conv_transpose_params;
+
+/* y = bias, then every input element scatters x * w[c_in][c_out/group][k...] into
+ * y[c_out][i * stride - pad + k * dil] where that lies inside y. w in ONNX layout; b may
+ * be NULL. */
+void kiln_conv_transpose_f32(const kiln_conv_transpose_params *p, const float *x,
+                             const float *w, const float *b, float *y);
+
 /* ---- Type-agnostic data movement (elem_size in bytes) -------------------------- */
 typedef struct {
     int32_t elem_size;
