@@ -185,6 +185,23 @@ typedef struct {
 void kiln_conv_transpose_f32(const kiln_conv_transpose_params *p, const float *x,
                              const float *w, const float *b, float *y);
 
+/* ---- Resize / Upsample: separable interpolation from per-axis tap tables ----------
+ * For output coordinate o on axis a, taps[a] input indices and weights (nearest 1,
+ * linear 2, cubic 4) sit at index/weight[base_a + o * taps[a]], the axes' tables one
+ * after another. y = sum over all tap combinations of the product of weights times x.
+ * outside (may be NULL) flags output coordinates that take the extrapolation value. */
+typedef struct {
+    int32_t rank;
+    int32_t in_dims[KILN_MAX_RANK], out_dims[KILN_MAX_RANK];
+    int32_t taps[KILN_MAX_RANK];
+    const int32_t *index;
+    const float *weight;
+    const uint8_t *outside;
+    float extrapolation;
+} kiln_resize_params;
+
+void kiln_resize_f32(const kiln_resize_params *p, const float *x, float *y);
+
 /* ---- Type-agnostic data movement (elem_size in bytes) -------------------------- */
 typedef struct {
     int32_t elem_size;
