@@ -171,6 +171,16 @@ typedef struct {
 void kiln_layer_norm_f32(const kiln_layer_norm_params *p, const float *x, const float *scale,
                          const float *bias, float *y, float *mean, float *inv_std);
 
+/* ---- LRN across channels: x viewed as [n][c][inner] --------------------------------
+ * y = x / (bias + alpha / size * sum of x^2 over channels [c - (size-1)/2, c + size/2])^beta */
+typedef struct {
+    int32_t n, c, inner;
+    int32_t size;
+    float alpha, beta, bias;
+} kiln_lrn_params;
+
+void kiln_lrn_f32(const kiln_lrn_params *p, const float *x, float *y);
+
 /* ---- ConvTranspose (1-D to 3-D as D x H x W with unit dims) -------------------------- */
 typedef struct {
     int32_t n, c_in, c_out, group;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* LayerNormalization (opset 17; Mean and InvStdDev outputs) and InstanceNormalization,
- * both row normalisations run by kiln_layer_norm_f32. */
+ * both row normalisations run by kiln_layer_norm_f32; LRN across channels. */
 #include "op_common.h"
 
 static int float_inputs(Node *n, Diag *d)
@@ -123,4 +123,52 @@ const OpDef op_instance_normalization = {
     .name = "InstanceNormalization", .min_opset = 1, .max_opset = 1000,
     .min_inputs = 3, .max_inputs = 3, .min_outputs = 1, .max_outputs = 1,
     .infer = instance_norm_infer, .eval = norm_eval, .emit = norm_emit,
+};
+
+/* ---- LRN ------------------------------------------------------------------------------ */
+
+static int lrn_infer(Graph *g, Node *n, Diag *d)
+{
+    Tensor *x = n->inputs[0];
+    if (op_require_float(n, 0, d))
+        return -1;
+    Attr *size = ir_attr(n, "size");
+    if (x->rank < 3 || !size || size->type != ATTR_INT || size->i <= 0 || size->i > INT32_MAX) {
+        node_error(d, n, "needs an input of rank >= 3 and a positive size attribute");
+        return -1;
+    }
+    ir_set_shape(n->outputs[0], DT_F32, x->rank, x->dims);
+    if (op_fits_i32(n, ir_numel(x), "size", d))
+        return -1;
+    int64_t rows = x->dims[0] * x->dims[1], inner = rows > 0 ? ir_numel(x) / rows : 0;
+    kiln_lrn_params *p = arena_alloc(g->arena, sizeof *p);
+    *p = (kiln_lrn_params){(int32_t)x->dims[0], (int32_t)x->dims[1], (int32_t)inner,
+                           (int32_t)size->i, ir_attr_float(n, "alpha", 1e-4f),
+                           ir_attr_float(n, "beta", 0.75f), ir_attr_float(n, "bias", 1.0f)};
+    n->params = p;
+    return 0;
+}
+
+static int lrn_eval(Graph *g, Node *n, Diag *d)
+{
+    op_allocate_outputs(g, n);
+    kiln_lrn_f32(n->params, n->inputs[0]->data, n->outputs[0]->data);
+    return 0;
+}
+
+static int lrn_emit(Emit *e, Node *n, Diag *d)
+{
+    const kiln_lrn_params *p = n->params;
+    const char *pn = cg_new_params(e, "kiln_lrn_params");
+    cg_decl(e, "{%d, %d, %d, %d, %s, %s, %s};\n", p->n, p->c, p->inner, p->size,
+            cg_float(e, p->alpha), cg_float(e, p->beta), cg_float(e, p->bias));
+    cg_stmt(e, "kiln_lrn_f32(&%s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]), cg_ptr(e, n->outputs[0]));
+    cg_use_kernel(e, "kiln_lrn_f32");
+    return 0;
+}
+
+const OpDef op_lrn = {
+    .name = "LRN", .min_opset = 1, .max_opset = 1000,
+    .min_inputs = 1, .max_inputs = 1, .min_outputs = 1, .max_outputs = 1,
+    .infer = lrn_infer, .eval = lrn_eval, .emit = lrn_emit,
 };

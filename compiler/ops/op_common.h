@@ -39,7 +39,8 @@ int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode
     X(slice) X(split) X(expand) X(tile) X(depth_to_space) X(space_to_depth) \
     X(constant_of_shape) X(size) X(range) X(eye_like) X(trilu) \
     X(gather_elements) X(gather_nd) X(scatter_elements) X(scatter) X(scatter_nd) X(one_hot) \
-    X(layer_normalization) X(instance_normalization) X(conv_transpose) X(resize) X(upsample)
+    X(layer_normalization) X(instance_normalization) X(conv_transpose) X(resize) X(upsample) \
+    X(lrn)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)
