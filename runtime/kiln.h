@@ -188,6 +188,62 @@ typedef struct {
 void kiln_global_avgpool_f32(const kiln_global_pool_params *p, const float *x, float *y);
 void kiln_global_maxpool_f32(const kiln_global_pool_params *p, const float *x, float *y);
 
+/* ---- LayerNormalization / InstanceNormalization ----------------------------------
+ * x viewed as [outer][inner]; each row is normalised by its own mean and variance:
+ * y = (x - mean) / sqrt(var + eps) * scale + bias. scale/bias are indexed by the position
+ * in the row (per_channel 0: LayerNormalization) or by row % channels (per_channel 1:
+ * InstanceNormalization). bias, mean and inv_std may be NULL. */
+typedef struct {
+    int32_t outer, inner;
+    int32_t channels;
+    int32_t per_channel;
+    float epsilon;
+} kiln_layer_norm_params;
+
+void kiln_layer_norm_f32(const kiln_layer_norm_params *p, const float *x, const float *scale,
+                         const float *bias, float *y, float *mean, float *inv_std);
+
+/* ---- LRN across channels: x viewed as [n][c][inner] --------------------------------
+ * y = x / (bias + alpha / size * sum of x^2 over channels [c - (size-1)/2, c + size/2])^beta */
+typedef struct {
+    int32_t n, c, inner;
+    int32_t size;
+    float alpha, beta, bias;
+} kiln_lrn_params;
+
+void kiln_lrn_f32(const kiln_lrn_params *p, const float *x, float *y);
+
+/* ---- ConvTranspose (1-D to 3-D as D x H x W with unit dims) -------------------------- */
+typedef struct {
+    int32_t n, c_in, c_out, group;
+    int32_t in[3], out[3];               /* d, h, w */
+    int32_t k[3], stride[3], dil[3];
+    int32_t pad[3];                       /* leading pads; trailing ones follow from out */
+} kiln_conv_transpose_params;
+
+/* y = bias, then every input element scatters x * w[c_in][c_out/group][k...] into
+ * y[c_out][i * stride - pad + k * dil] where that lies inside y. w in ONNX layout; b may
+ * be NULL. */
+void kiln_conv_transpose_f32(const kiln_conv_transpose_params *p, const float *x,
+                             const float *w, const float *b, float *y);
+
+/* ---- Resize / Upsample: separable interpolation from per-axis tap tables ----------
+ * For output coordinate o on axis a, taps[a] input indices and weights (nearest 1,
+ * linear 2, cubic 4) sit at index/weight[base_a + o * taps[a]], the axes' tables one
+ * after another. y = sum over all tap combinations of the product of weights times x.
+ * outside (may be NULL) flags output coordinates that take the extrapolation value. */
+typedef struct {
+    int32_t rank;
+    int32_t in_dims[KILN_MAX_RANK], out_dims[KILN_MAX_RANK];
+    int32_t taps[KILN_MAX_RANK];
+    const int32_t *index;
+    const float *weight;
+    const uint8_t *outside;
+    float extrapolation;
+} kiln_resize_params;
+
+void kiln_resize_f32(const kiln_resize_params *p, const float *x, float *y);
+
 /* ---- Type-agnostic data movement (elem_size in bytes) -------------------------- */
 typedef struct {
     int32_t elem_size;
@@ -852,12 +908,12 @@ void kiln_where(const kiln_where_params *p, const uint8_t *cond, const void *x, 
 typedef enum {
     KILN_RED_SUM = 0, KILN_RED_MEAN, KILN_RED_MAX, KILN_RED_MIN, KILN_RED_PROD,
     KILN_RED_L1, KILN_RED_L2, KILN_RED_LOG_SUM, KILN_RED_LOG_SUM_EXP, KILN_RED_SUM_SQUARE
-} kiln_reduce_op;
+} kiln_axes_reduce_op;
 
 /* The input is split into kept dims (outputs, in order) and reduced dims, each with its
  * input element strides; both lists hold at least one dim (a dim of 1 when empty). */
 typedef struct {
-    kiln_reduce_op op;
+    kiln_axes_reduce_op op;
     int32_t n_keep, n_red;
     int32_t keep_dims[KILN_MAX_RANK], keep_strides[KILN_MAX_RANK];
     int32_t red_dims[KILN_MAX_RANK], red_strides[KILN_MAX_RANK];

@@ -64,7 +64,9 @@ int op_tunary_emit(Emit *e, Node *n, Diag *d);
     X(sin) X(cos) X(tan) X(asin) X(acos) X(atan) X(sinh) X(cosh) X(asinh) X(acosh) X(atanh) \
     X(round) X(sign) X(softplus) X(softsign) X(mish) X(elu) X(selu) X(celu) \
     X(thresholded_relu) X(shrink) X(log_softmax) X(hardmax) \
-    X(cum_sum) X(top_k)
+    X(cum_sum) X(top_k) \
+    X(layer_normalization) X(instance_normalization) X(conv_transpose) X(resize) X(upsample) \
+    X(lrn)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)

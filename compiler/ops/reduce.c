@@ -11,11 +11,11 @@ typedef struct {
     int noop;    /* noop_with_empty_axes with no axes: a copy */
 } ReduceParams;
 
-static kiln_reduce_op reduce_kind(const Node *n)
+static kiln_axes_reduce_op reduce_kind(const Node *n)
 {
     static const struct {
         const char *name;
-        kiln_reduce_op op;
+        kiln_axes_reduce_op op;
     } kinds[] = {{"ReduceSum", KILN_RED_SUM}, {"ReduceMean", KILN_RED_MEAN},
                  {"ReduceMax", KILN_RED_MAX}, {"ReduceMin", KILN_RED_MIN},
                  {"ReduceProd", KILN_RED_PROD}, {"ReduceL1", KILN_RED_L1},
