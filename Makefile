@@ -5,6 +5,7 @@
 #   make test       unit tests, golden models, malformed inputs
 #   make bench      latency/instructions per bench model (slow; not part of test)
 #   make check-bench  kiln verify on the shared bench corpus
+#   make fuzz FUZZ_TIME=S  libFuzzer campaign of S seconds (tests/fuzz/fuzz.mk)
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
@@ -21,7 +22,7 @@ ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -ffp-contract=off -D_DEFAULT_SOURCE \
 LDLIBS  := -lprotobuf-c -lyaml -lcjson -lm
 
 ifeq ($(SANITIZE),1)
-ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation
+ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-format-truncation
 LDFLAGS    += -fsanitize=address,undefined
 export KILN_SANITIZE := 1
 endif
@@ -92,3 +93,5 @@ install: $(BUILD)/kiln
 
 clean:
 	rm -rf $(BUILD)
+
+include tests/fuzz/fuzz.mk

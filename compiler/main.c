@@ -2,6 +2,7 @@
 /* kiln command line: argument parsing and dispatch. Only main exits. */
 #include "commands.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,9 @@ static const char *usage_main =
     "\n"
     "Every command also takes --shape NAME=1x3x96x96 (fix a symbolic input dimension),\n"
     "--dump-after PASS (print the IR after a pass) and --quiet.\n"
-    "Exit status: 0 success, 1 error or mismatch (message on stderr), 2 usage error.\n"
+    "Exit status: 0 success, 1 error or mismatch (message on stderr), 2 usage error,\n"
+    "3 internal error (a kiln bug: please report it). Hostile or broken models are rejected\n"
+    "with exit 1 and a message; limits and fuzzing: docs/robustness.md.\n"
     "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
 
 static const char *usage_compile =
@@ -230,6 +233,8 @@ static int parse_options(const char *cmd, int argc, char **argv, Options *o)
 
 int main(int argc, char **argv)
 {
+    /* cJSON (reports) allocates through kiln's funnel too, so KILN_FAIL_ALLOC reaches it */
+    cJSON_InitHooks(&(cJSON_Hooks){.malloc_fn = kiln_malloc, .free_fn = kiln_free});
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         fputs(usage_main, argc < 2 ? stderr : stdout);

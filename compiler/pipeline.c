@@ -64,17 +64,22 @@ Graph *pipeline_compile(const Options *o, Diag *d)
     if (check_dump_name(o, d))
         return NULL;
     Graph *g = fe_load_onnx(o->model, o->shapes, o->n_shapes, d);
-    if (!g)
+    if (!g || pipeline_run(g, o, d))
         return NULL;
+    return g;
+}
+
+int pipeline_run(Graph *g, const Options *o, Diag *d)
+{
     char stem[256], ident[256];
     path_stem(o->name ? o->name : o->model, stem, sizeof stem);
     str_to_c_ident(o->name ? o->name : stem, ident, sizeof ident);
     g->name = arena_strdup(g->arena, ident);
     if (run_passes(g, o, d)) {
         ir_graph_free(g);
-        return NULL;
+        return -1;
     }
-    return g;
+    return 0;
 }
 
 void pipeline_options_text(const Options *o, char *out, size_t size)

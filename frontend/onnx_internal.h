@@ -17,4 +17,8 @@ int fe_checked_numel(int rank, const int64_t *dims, const char *what, int64_t *o
 int fe_tensor_from_proto(const Onnx__TensorProto *tp, const char *model_dir, Arena *a,
                          Tensor *t, Diag *d);
 
+/* Checks the wire format of a message before protobuf-c decodes it: lengths inside their
+ * message, nesting at most 64 deep, a bounded decoded size. -1 with an error if not. */
+int fe_pb_prescan(const void *data, size_t len, const ProtobufCMessageDescriptor *desc, Diag *d);
+
 #endif

@@ -6,7 +6,8 @@
 #include "ir.h"
 
 typedef struct PassOptions {
-    int64_t max_fold_bytes;   /* constant folding refuses outputs larger than this */
+    int64_t max_fold_bytes;   /* constant folding refuses more output bytes than this (per
+                                 node and summed over the model) */
     int64_t alignment;        /* arena alignment in bytes */
 } PassOptions;
 

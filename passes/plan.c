@@ -18,6 +18,10 @@ typedef struct {
     int first, last;
 } Buffer;
 
+/* No microcontroller has a gigabyte of RAM: a bigger arena is a hostile or mistaken model,
+ * and rejecting it keeps arena offsets far from the runtime's 32-bit limits. */
+#define MAX_ARENA_BYTES ((int64_t)1 << 30)
+
 static int in_arena(const Tensor *t)
 {
     return !t->data && !t->is_input && !t->is_output && !t->alias_of && !t->output_home;
@@ -105,6 +109,12 @@ int pass_plan(Graph *g, const PassOptions *o, Diag *d)
             bufs[i].scratch_of->scratch_offset = bufs[i].offset;
         if (bufs[i].offset + bufs[i].bytes > g->arena_bytes)
             g->arena_bytes = bufs[i].offset + bufs[i].bytes;
+    }
+    if (g->arena_bytes > MAX_ARENA_BYTES) {
+        diag_error(d, "the arena would need %lld bytes (limit %lld, 1 GiB): the model's "
+                   "intermediate tensors are too large to compile", (long long)g->arena_bytes,
+                   (long long)MAX_ARENA_BYTES);
+        return -1;
     }
     return 0;
 }

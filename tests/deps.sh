@@ -3,7 +3,7 @@
 # Installs the Debian packages kiln needs when run as root; otherwise prints the exact
 # apt-get line and fails. Used by `make demo`, `make test` and .ci/run.
 PKGS="gcc make protobuf-c-compiler libprotobuf-c-dev libonnx-dev libyaml-dev libcjson-dev \
-libcmocka-dev gcc-arm-none-eabi libnewlib-arm-none-eabi valgrind"
+libcmocka-dev gcc-arm-none-eabi libnewlib-arm-none-eabi valgrind clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -18,5 +18,6 @@ part sh tests/run_codegen.sh
 part sh tests/run_malformed.sh
 part sh tests/run_alloc_fail.sh
 part sh tests/run_cli.sh
+part sh tests/run_fuzz_regress.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
