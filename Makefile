@@ -22,8 +22,8 @@ ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -ffp-contract=off -D_DEFAULT_SOURCE \
 LDLIBS  := -lprotobuf-c -lyaml -lcjson -lm
 
 ifeq ($(SANITIZE),1)
-ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-format-truncation
-LDFLAGS    += -fsanitize=address,undefined
+ALL_CFLAGS += -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-format-truncation
+LDFLAGS    += -fsanitize=address,undefined,float-cast-overflow
 export KILN_SANITIZE := 1
 endif
 export KILN := $(BUILD)/kiln

@@ -222,6 +222,19 @@ const char *ir_shape_str(const Tensor *t, char *buf, size_t size)
     return buf;
 }
 
+/* Float to int64 without undefined behaviour: out-of-range values saturate, NaN is 0
+ * (a float tensor where an integer one belongs comes from a hostile or broken file). */
+static int64_t saturate_i64(double v)
+{
+    if (v != v)
+        return 0;
+    if (v >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (v <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)v;
+}
+
 int64_t ir_const_int(const Tensor *t, int64_t i)
 {
     const void *p = t->data;
@@ -234,8 +247,8 @@ int64_t ir_const_int(const Tensor *t, int64_t i)
     case DT_U32: return ((const uint32_t *)p)[i];
     case DT_S64: return ((const int64_t *)p)[i];
     case DT_U64: return (int64_t)((const uint64_t *)p)[i];
-    case DT_F32: return (int64_t)((const float *)p)[i];
-    case DT_F64: return (int64_t)((const double *)p)[i];
+    case DT_F32: return saturate_i64(((const float *)p)[i]);
+    case DT_F64: return saturate_i64(((const double *)p)[i]);
     default: return 0;
     }
 }
