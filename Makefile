@@ -8,6 +8,7 @@
 #   make conformance  every case of the ONNX backend node suite (docs/conformance.md)
 #   make bench-mcu  instructions per inference on emulated Cortex-M4/M55, flash, RAM (slow)
 #   make targets    the emulated-target tests alone (part of make test)
+#   make fuzz FUZZ_TIME=S  libFuzzer campaign of S seconds (tests/fuzz/fuzz.mk)
 #   make install PREFIX=/usr/local
 
 PREFIX  ?= /usr/local
@@ -24,8 +25,8 @@ ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS) -ffp-contract=off -D_DEFAULT_SOURCE \
 LDLIBS  := -lprotobuf-c -lyaml -lcjson -lm
 
 ifeq ($(SANITIZE),1)
-ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation
-LDFLAGS    += -fsanitize=address,undefined
+ALL_CFLAGS += -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-format-truncation
+LDFLAGS    += -fsanitize=address,undefined,float-cast-overflow
 export KILN_SANITIZE := 1
 endif
 export KILN := $(BUILD)/kiln
@@ -107,3 +108,5 @@ install: $(BUILD)/kiln
 
 clean:
 	rm -rf $(BUILD)
+
+include tests/fuzz/fuzz.mk

@@ -48,6 +48,36 @@ static void *grow(Arena *a, void *old, int count, int *cap, size_t elem)
     return p;
 }
 
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static void index_insert(Graph *g, Tensor *t)
+{
+    uint32_t mask = (uint32_t)g->by_name_cap - 1;
+    uint32_t i = name_hash(t->name) & mask;
+    while (g->by_name[i])
+        i = (i + 1) & mask;
+    g->by_name[i] = t;
+}
+
+/* Keeps the name index at most half full; reinserting in id order keeps the first tensor
+ * of a name the one ir_tensor_find returns. Lookups stay O(1), so a hostile graph with
+ * 10^5 tensors costs no quadratic time. */
+static void index_grow(Graph *g)
+{
+    if (2 * (g->n_tensors + 1) <= g->by_name_cap)
+        return;
+    g->by_name_cap = g->by_name_cap ? 2 * g->by_name_cap : 128;
+    g->by_name = arena_array(g->arena, (size_t)g->by_name_cap, sizeof(Tensor *));
+    for (int i = 0; i < g->n_tensors; i++)
+        index_insert(g, g->tensors[i]);
+}
+
 Tensor *ir_tensor_new(Graph *g, const char *name)
 {
     Tensor *t = arena_alloc(g->arena, sizeof *t);
@@ -56,6 +86,8 @@ Tensor *ir_tensor_new(Graph *g, const char *name)
     t->rank = -1;
     t->offset = -1;
     t->first_step = t->last_step = -1;
+    index_grow(g);
+    index_insert(g, t);
     g->tensors = grow(g->arena, g->tensors, g->n_tensors, &g->cap_tensors, sizeof(Tensor *));
     g->tensors[g->n_tensors++] = t;
     return t;
@@ -63,9 +95,12 @@ Tensor *ir_tensor_new(Graph *g, const char *name)
 
 Tensor *ir_tensor_find(Graph *g, const char *name)
 {
-    for (int i = 0; i < g->n_tensors; i++)
-        if (strcmp(g->tensors[i]->name, name) == 0)
-            return g->tensors[i];
+    if (!g->by_name_cap)
+        return NULL;
+    uint32_t mask = (uint32_t)g->by_name_cap - 1;
+    for (uint32_t i = name_hash(name) & mask; g->by_name[i]; i = (i + 1) & mask)
+        if (strcmp(g->by_name[i]->name, name) == 0)
+            return g->by_name[i];
     return NULL;
 }
 
@@ -187,6 +222,19 @@ const char *ir_shape_str(const Tensor *t, char *buf, size_t size)
     return buf;
 }
 
+/* Float to int64 without undefined behaviour: out-of-range values saturate, NaN is 0
+ * (a float tensor where an integer one belongs comes from a hostile or broken file). */
+static int64_t saturate_i64(double v)
+{
+    if (v != v)
+        return 0;
+    if (v >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (v <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)v;
+}
+
 int64_t ir_const_int(const Tensor *t, int64_t i)
 {
     const void *p = t->data;
@@ -199,8 +247,8 @@ int64_t ir_const_int(const Tensor *t, int64_t i)
     case DT_U32: return ((const uint32_t *)p)[i];
     case DT_S64: return ((const int64_t *)p)[i];
     case DT_U64: return (int64_t)((const uint64_t *)p)[i];
-    case DT_F32: return (int64_t)((const float *)p)[i];
-    case DT_F64: return (int64_t)((const double *)p)[i];
+    case DT_F32: return saturate_i64(((const float *)p)[i]);
+    case DT_F64: return saturate_i64(((const double *)p)[i]);
     default: return 0;
     }
 }
@@ -230,15 +278,41 @@ Tensor *ir_storage(Tensor *t)
 
 /* ---- attributes ------------------------------------------------------------------- */
 
+const char *ir_attr_type_name(AttrType t)
+{
+    static const char *names[] = {"FLOAT", "INT", "STRING", "TENSOR", "FLOATS", "INTS",
+                                  "STRINGS", "GRAPH or other"};
+    return (unsigned)t < KILN_ARRAY_LEN(names) ? names[t] : "?";
+}
+
+static Attr *find_attr(Node *n, const char *name)
+{
+    for (int i = 0; i < n->n_attrs; i++)
+        if (strcmp(n->attrs[i].name, name) == 0)
+            return &n->attrs[i];
+    return NULL;
+}
+
 Attr *ir_attr(Node *n, const char *name)
 {
-    for (int i = 0; i < n->n_attrs; i++) {
-        if (strcmp(n->attrs[i].name, name) == 0) {
-            n->attrs[i].used = 1;
-            return &n->attrs[i];
-        }
+    Attr *a = find_attr(n, name);
+    if (a)
+        a->used = 1;
+    return a;
+}
+
+/* The attribute if it has type t (or t2), marked used; else NULL, noting a mismatch. */
+static Attr *typed_attr(Node *n, const char *name, AttrType t, AttrType t2)
+{
+    Attr *a = find_attr(n, name);
+    if (a && a->type != t && a->type != t2) {
+        a->mistyped = 1;
+        a->wanted = t;
+        return NULL;
     }
-    return NULL;
+    if (a)
+        a->used = 1;
+    return a;
 }
 
 /* Adds the attribute if the node lacks it; for passes that rewrite attributes. */
@@ -275,28 +349,28 @@ void ir_set_attr_int(Graph *g, Node *n, const char *name, int64_t v)
 
 int64_t ir_attr_int(Node *n, const char *name, int64_t dflt)
 {
-    Attr *a = ir_attr(n, name);
-    return a && a->type == ATTR_INT ? a->i : dflt;
+    Attr *a = typed_attr(n, name, ATTR_INT, ATTR_INT);
+    return a ? a->i : dflt;
 }
 
 float ir_attr_float(Node *n, const char *name, float dflt)
 {
-    Attr *a = ir_attr(n, name);
+    Attr *a = typed_attr(n, name, ATTR_FLOAT, ATTR_INT);
     if (!a)
         return dflt;
-    return a->type == ATTR_FLOAT ? a->f : a->type == ATTR_INT ? (float)a->i : dflt;
+    return a->type == ATTR_FLOAT ? a->f : (float)a->i;
 }
 
 const char *ir_attr_str(Node *n, const char *name, const char *dflt)
 {
-    Attr *a = ir_attr(n, name);
-    return a && a->type == ATTR_STRING ? a->s : dflt;
+    Attr *a = typed_attr(n, name, ATTR_STRING, ATTR_STRING);
+    return a ? a->s : dflt;
 }
 
 int ir_attr_ints(Node *n, const char *name, int64_t *out, int max)
 {
-    Attr *a = ir_attr(n, name);
-    if (!a || a->type != ATTR_INTS)
+    Attr *a = typed_attr(n, name, ATTR_INTS, ATTR_INTS);
+    if (!a)
         return -1;
     for (int i = 0; i < a->n && i < max; i++)
         out[i] = a->ints[i];

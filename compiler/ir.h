@@ -68,6 +68,8 @@ typedef struct Attr {
     int64_t *ints;
     const char **strings;
     int used;            /* set by the op's parser; unused attributes are errors */
+    AttrType wanted;     /* type a typed accessor asked for when `type` differed */
+    int mistyped;        /* ... and that happened: reported instead of "unknown" */
 } Attr;
 
 struct Node {
@@ -95,12 +97,15 @@ typedef struct Graph {
     int opset;
     Tensor **tensors;
     int n_tensors, cap_tensors;
+    Tensor **by_name;     /* open-addressing index of tensors by name (ir_tensor_find) */
+    int by_name_cap;      /* a power of two, at least twice n_tensors */
     Node **nodes;
     int n_nodes, cap_nodes;
     Tensor **inputs;
     int n_inputs;
     Tensor **outputs;
     int n_outputs;
+    int64_t folded_bytes; /* constant-folding outputs so far (bounded by max_fold_bytes) */
     int64_t arena_bytes;  /* after planning */
     int64_t arena_lower_bound;   /* most bytes live at one step in the chosen plan */
     int64_t file_order_bound;    /* the same for the file's order without in-place reuse */
@@ -140,7 +145,11 @@ void *ir_alloc_data(Graph *g, Tensor *t);
 /* Storage root of a view chain. */
 Tensor *ir_storage(Tensor *t);
 
-/* Attribute access for OpDef.parse: each marks the attribute used. */
+/* Attribute access for OpDef.parse: each marks the attribute used. The typed ones do so
+ * only if the attribute has their type; otherwise it stays unused and
+ * op_check_unused_attrs reports the mismatch (an INT where INTS is needed is an error,
+ * not a silent default). */
+const char *ir_attr_type_name(AttrType t);
 Attr *ir_attr(Node *n, const char *name);
 int64_t ir_attr_int(Node *n, const char *name, int64_t dflt);
 float ir_attr_float(Node *n, const char *name, float dflt);

@@ -2,6 +2,7 @@
 /* kiln command line: argument parsing and dispatch. Only main exits. */
 #include "commands.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,9 @@ static const char *usage_main =
     "--quantize int8 --calib CALIB.npy|DIR [--calib-method minmax|percentile:P|mse]\n"
     "(verify: --snr-min DB). Docs: docs/quantization.md.\n"
     "Exit status: 0 success, 1 error (message on stderr), 2 usage error;\n"
-    "kiln verify also exits 3 on an output mismatch, 4 when the generated code fails.\n"
+    "kiln verify also exits 3 on an output mismatch, 4 when the generated code fails;\n"
+    "5 is an internal error (a kiln bug: please report it). Hostile or broken models are\n"
+    "rejected with exit 1 and a message; limits and fuzzing: docs/robustness.md.\n"
     "Targets: host (default), cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, cortex-m33,\n"
     "cortex-m55, riscv32 (emulated by QEMU: verify, run and bench run there), or a FILE.yaml.\n"
     "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
@@ -375,6 +378,8 @@ static int parse_options(const char *cmd, int argc, char **argv, Options *o)
 
 int main(int argc, char **argv)
 {
+    /* cJSON (reports) allocates through kiln's funnel too, so KILN_FAIL_ALLOC reaches it */
+    cJSON_InitHooks(&(cJSON_Hooks){.malloc_fn = kiln_malloc, .free_fn = kiln_free});
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         fputs(usage_main, argc < 2 ? stderr : stdout);

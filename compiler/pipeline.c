@@ -91,8 +91,13 @@ Graph *pipeline_compile(const Options *o, Diag *d)
         g = NULL;
     }
     arena_free(tmp);
-    if (!g)
+    if (!g || pipeline_run(g, o, d))
         return NULL;
+    return g;
+}
+
+int pipeline_run(Graph *g, const Options *o, Diag *d)
+{
     char stem[256], ident[256];
     path_stem(o->name ? o->name : o->model, stem, sizeof stem);
     str_to_c_ident(o->name ? o->name : stem, ident, sizeof ident);
@@ -101,9 +106,9 @@ Graph *pipeline_compile(const Options *o, Diag *d)
         if (o->const_needs)
             consts_collect_needs(g, o->const_needs);
         ir_graph_free(g);
-        return NULL;
+        return -1;
     }
-    return g;
+    return 0;
 }
 
 void pipeline_options_text(const Options *o, char *out, size_t size)

@@ -78,6 +78,8 @@ void consts_collect_needs(const Graph *g, ConstNeeds *needs);
 
 /* Loads the model and runs every pass; NULL on error. */
 Graph *pipeline_compile(const Options *o, Diag *d);
+/* Names a loaded graph and runs every pass; on error frees g and returns -1. */
+int pipeline_run(Graph *g, const Options *o, Diag *d);
 /* Compiles into dir via a temporary sibling directory renamed into place. */
 int pipeline_compile_to_dir(Graph *g, const Options *o, const char *dir, Diag *d);
 /* Writes the generated files straight into an existing directory (for temp builds). */

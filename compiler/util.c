@@ -59,7 +59,7 @@ void cleanup_unregister_dir(const char *path)
 _Noreturn void kiln_internal_error(const char *file, int line, const char *msg)
 {
     fprintf(stderr, "kiln: internal error at %s:%d: %s (please report this)\n", file, line, msg);
-    exit(3);
+    exit(5);   /* distinct from verify's 3 (mismatch) and 4 (generated code failed) */
 }
 
 /* ---- allocation funnel ---------------------------------------------------------- */

@@ -18,6 +18,10 @@ int fe_parse_shape_override(const char *arg, ShapeOverride *out, Diag *d);
 /* Loads an ONNX model into a new graph. Every unsupported op is listed in one error.
  * Returns NULL on error (the diagnostic names the file, node, op and reason). */
 Graph *fe_load_onnx(const char *path, const ShapeOverride *shapes, int n_shapes, Diag *d);
+/* The same from bytes already in memory; path names the model in messages and its
+ * directory is where external data may live. */
+Graph *fe_load_onnx_buffer(const void *data, size_t len, const char *path,
+                          const ShapeOverride *shapes, int n_shapes, Diag *d);
 
 /* Appends the op types of the model's graph to out, space-separated, each once, in order
  * of first use ("domain.Op" outside the default domain). Nothing else is checked. */

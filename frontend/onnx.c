@@ -7,11 +7,15 @@
 #include "ops.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Upper bounds that keep compile-time work finite on hostile files. */
-#define FE_MAX_NODES 100000
+/* Upper bounds that keep compile-time work finite on hostile files. Some passes look at
+ * every consumer of every tensor (quadratic in the graph size), so the graph is bounded
+ * well above any model that fits a microcontroller (those have hundreds of nodes). */
+#define FE_MAX_NODES 20000
+#define FE_MAX_NODE_EDGES 200000   /* node inputs + outputs, summed over the graph */
 #define FE_MAX_ATTR_ELEMS 4096
 /* Newest default-domain opset whose semantics kiln's op table follows. */
 #define FE_MAX_OPSET 18
@@ -66,6 +70,27 @@ static char *bytes_to_str(Arena *a, ProtobufCBinaryData b)
     return s;
 }
 
+/* Weights must be finite: NaN or Inf in a constant is a broken export (a diverged training
+ * run, an overflowed conversion), would propagate through folding, and cannot be
+ * quantized, so kiln rejects it rather than compiling a model that outputs garbage. */
+static int check_finite(const Tensor *t, Diag *d)
+{
+    if (t->dtype != DT_F32 && t->dtype != DT_F64)
+        return 0;
+    int64_t n = ir_numel(t);
+    for (int64_t i = 0; i < n; i++) {
+        double v = t->dtype == DT_F32 ? ((const float *)t->data)[i] : ((const double *)t->data)[i];
+        if (isnan(v) || isinf(v)) {
+            diag_error(d, "constant '%s' holds %s at element %lld: kiln rejects weights that are "
+                       "not finite", t->name ? t->name : "", isnan(v) ? "NaN"
+                       : v > 0 ? "an infinite value (+inf)" : "an infinite value (-inf)",
+                       (long long)i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int convert_attr(Graph *g, Node *n, const Onnx__AttributeProto *ap, Attr *at,
                         const char *model_dir, Diag *d)
 {
@@ -84,7 +109,8 @@ static int convert_attr(Graph *g, Node *n, const Onnx__AttributeProto *ap, Attr 
         at->t = arena_alloc(a, sizeof(Tensor));
         at->t->rank = -1;
         at->t->offset = -1;
-        if (fe_tensor_from_proto(ap->t, model_dir, a, at->t, d))
+        at->t->name = at->name;
+        if (fe_tensor_from_proto(ap->t, model_dir, a, at->t, d) || check_finite(at->t, d))
             return -1;
         break;
     case ATTR_FLOATS:
@@ -98,12 +124,15 @@ static int convert_attr(Graph *g, Node *n, const Onnx__AttributeProto *ap, Attr 
             return -1;
         }
         at->n = (int)cnt;
+        /* cnt may be 0 with a NULL source array: memcpy must not see it */
         if (at->type == ATTR_FLOATS) {
             at->floats = arena_array(a, cnt + 1, sizeof(float));
-            memcpy(at->floats, ap->floats, cnt * sizeof(float));
+            if (cnt)
+                memcpy(at->floats, ap->floats, cnt * sizeof(float));
         } else if (at->type == ATTR_INTS) {
             at->ints = arena_array(a, cnt + 1, sizeof(int64_t));
-            memcpy(at->ints, ap->ints, cnt * sizeof(int64_t));
+            if (cnt)
+                memcpy(at->ints, ap->ints, cnt * sizeof(int64_t));
         } else {
             at->strings = arena_array(a, cnt + 1, sizeof(char *));
             for (size_t i = 0; i < cnt; i++)
@@ -132,7 +161,7 @@ static int load_initializers(Graph *g, const Onnx__GraphProto *gp, const char *m
             return -1;
         }
         Tensor *t = ir_tensor_new(g, name);
-        if (fe_tensor_from_proto(tp, model_dir, g->arena, t, d))
+        if (fe_tensor_from_proto(tp, model_dir, g->arena, t, d) || check_finite(t, d))
             return -1;
     }
     return 0;
@@ -416,6 +445,14 @@ static Graph *convert_model(const Onnx__ModelProto *m, const char *path,
         diag_error(d, "the graph has %zu nodes (more than %d)", gp->n_node, FE_MAX_NODES);
         return NULL;
     }
+    size_t edges = 0;
+    for (size_t i = 0; i < gp->n_node; i++)
+        edges += gp->node[i]->n_input + gp->node[i]->n_output;
+    if (edges > FE_MAX_NODE_EDGES) {
+        diag_error(d, "the graph's nodes have %zu inputs and outputs in all (more than %d)",
+                   edges, FE_MAX_NODE_EDGES);
+        return NULL;
+    }
     Graph *g = ir_graph_new(path);
     g->opset = graph_opset(m, d);
     char model_dir[PATH_MAX];
@@ -446,19 +483,16 @@ static Graph *convert_model(const Onnx__ModelProto *m, const char *path,
     return g;
 }
 
-Graph *fe_load_onnx(const char *path, const ShapeOverride *shapes, int n_shapes, Diag *d)
+Graph *fe_load_onnx_buffer(const void *data, size_t len, const char *path,
+                          const ShapeOverride *shapes, int n_shapes, Diag *d)
 {
-    Buf buf = {0};
-    if (read_file(path, &buf, d))
-        return NULL;
-    if (buf.len == 0) {
+    if (len == 0) {
         diag_error(d, "the file is empty");
-        buf_free(&buf);
         return NULL;
     }
-    Onnx__ModelProto *m = onnx__model_proto__unpack(&fe_pb_allocator, buf.len,
-                                                    (const uint8_t *)buf.data);
-    buf_free(&buf);
+    if (fe_pb_prescan(data, len, &onnx__model_proto__descriptor, d))
+        return NULL;
+    Onnx__ModelProto *m = onnx__model_proto__unpack(&fe_pb_allocator, len, data);
     if (!m) {
         diag_error(d, "not a valid ONNX model (protobuf decoding failed: truncated or "
                    "corrupt file?)");
@@ -466,5 +500,15 @@ Graph *fe_load_onnx(const char *path, const ShapeOverride *shapes, int n_shapes,
     }
     Graph *g = convert_model(m, path, shapes, n_shapes, d);
     onnx__model_proto__free_unpacked(m, &fe_pb_allocator);
+    return g;
+}
+
+Graph *fe_load_onnx(const char *path, const ShapeOverride *shapes, int n_shapes, Diag *d)
+{
+    Buf buf = {0};
+    if (read_file(path, &buf, d))
+        return NULL;
+    Graph *g = fe_load_onnx_buffer(buf.data, buf.len, path, shapes, n_shapes, d);
+    buf_free(&buf);
     return g;
 }

@@ -27,4 +27,8 @@ const char *fe_unsupported_domain_reason(const char *domain);
 int fe_inline_functions(const Onnx__ModelProto *m, Arena *a, Onnx__NodeProto ***nodes,
                         size_t *n_nodes, Diag *d);
 
+/* Checks the wire format of a message before protobuf-c decodes it: lengths inside their
+ * message, nesting at most 64 deep, a bounded decoded size. -1 with an error if not. */
+int fe_pb_prescan(const void *data, size_t len, const ProtobufCMessageDescriptor *desc, Diag *d);
+
 #endif

@@ -15,7 +15,8 @@ typedef struct QuantOptions {
 typedef enum { SPARSE_AUTO = 0, SPARSE_OFF, SPARSE_FORCE } SparseMode;
 
 typedef struct PassOptions {
-    int64_t max_fold_bytes;   /* constant folding refuses outputs larger than this */
+    int64_t max_fold_bytes;   /* constant folding refuses more output bytes than this (per
+                                 node and summed over the model) */
     SparseMode sparse;        /* --sparse: sparse weight encodings per the cost model */
     int64_t alignment;        /* arena alignment in bytes */
     const QuantOptions *quant;/* NULL: the model stays float */

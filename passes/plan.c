@@ -44,6 +44,10 @@ typedef struct {
     int64_t offset;
 } Buffer;
 
+/* No microcontroller has a gigabyte of RAM: a bigger arena is a hostile or mistaken model,
+ * and rejecting it keeps arena offsets far from the runtime's 32-bit limits. */
+#define MAX_ARENA_BYTES ((int64_t)1 << 30)
+
 typedef struct {
     Graph *g;
     int64_t align;
@@ -633,6 +637,12 @@ static int valid_slice(const Graph *g, const Tensor *a)
         for (int i = 0; i < n->n_inputs; i++)
             if (n->inputs[i] == a && n->op->input_slice(n, i) == a->slice_offset)
                 return 1;
+    }
+    if (g->arena_bytes > MAX_ARENA_BYTES) {
+        diag_error(d, "the arena would need %lld bytes (limit %lld, 1 GiB): the model's "
+                   "intermediate tensors are too large to compile", (long long)g->arena_bytes,
+                   (long long)MAX_ARENA_BYTES);
+        return -1;
     }
     return 0;
 }

@@ -32,6 +32,25 @@ static int check_arity(Node *n, Diag *d)
     return 0;
 }
 
+/* Largest tensor kiln compiles (bytes); bigger ones cannot live in an MCU arena and would
+ * overflow the runtime's 32-bit sizes. Checked for every inferred output, so later passes
+ * can compute sizes without overflow. */
+#define MAX_TENSOR_BYTES ((int64_t)1 << 31)
+
+static int check_output_size(Node *n, const Tensor *t, Diag *d)
+{
+    int64_t bytes = (int64_t)dtype_size(t->dtype);
+    for (int i = 0; i < t->rank; i++) {
+        if (t->dims[i] < 0 || mul_overflow_i64(bytes, t->dims[i], &bytes) ||
+            bytes > MAX_TENSOR_BYTES) {
+            node_error(d, n, "output '%s' would be too large (dimension %d is %lld; a tensor "
+                       "may hold at most 2^31 bytes)", t->name, i, (long long)t->dims[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int pass_shapes(Graph *g, const PassOptions *o, Diag *d)
 {
     for (int i = 0; i < g->n_nodes; i++) {
@@ -58,6 +77,8 @@ int pass_shapes(Graph *g, const PassOptions *o, Diag *d)
                 t->rank = 0;
                 t->dtype = n->outputs[0]->dtype;
             }
+            if (t && check_output_size(n, t, d))
+                return -1;
         }
         if (pass_fold_node(g, n, o, d))
             return -1;

@@ -4,7 +4,8 @@
 # apt-get line and fails. Used by `make demo`, `make test` and .ci/run.
 PKGS="gcc make protobuf-c-compiler libprotobuf-c-dev libonnx-dev libyaml-dev libcjson-dev \
 libcmocka-dev gcc-arm-none-eabi libnewlib-arm-none-eabi valgrind libonnx-testdata chromium \
-qemu-system-arm qemu-system-misc gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf"
+qemu-system-arm qemu-system-misc gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
+clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

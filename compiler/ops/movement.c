@@ -239,9 +239,10 @@ static int pad_infer(Graph *g, Node *n, Diag *d)
     PadParams *p = arena_alloc(g->arena, sizeof *p);
     int64_t out[IR_MAX_RANK];
     for (int i = 0; i < x->rank; i++) {
-        out[i] = x->dims[i] + pads[i] + pads[x->rank + i];
-        if (out[i] < 0 || pads[i] < -x->dims[i] || pads[i] > INT32_MAX / 2 ||
-            pads[x->rank + i] > INT32_MAX / 2) {
+        int64_t lo = pads[i], hi = pads[x->rank + i];
+        /* range-check before adding: hostile pads must not overflow the sum */
+        if (lo < -x->dims[i] || hi < -x->dims[i] || lo > INT32_MAX / 2 || hi > INT32_MAX / 2 ||
+            (out[i] = x->dims[i] + lo + hi) < 0) {
             node_error(d, n, "pads make dimension %d negative or too large", i);
             return -1;
         }

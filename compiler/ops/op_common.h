@@ -7,6 +7,8 @@
 #include "ops.h"
 
 #define OP_MAX_SPATIAL 2
+/* Largest stride, dilation, pad or kernel_shape value accepted (hostile-input bound). */
+#define OP_MAX_WINDOW (1 << 24)
 #define OP_ANY_OPSET 1, 1000
 
 typedef enum { AUTO_PAD_NOTSET, AUTO_PAD_SAME_UPPER, AUTO_PAD_SAME_LOWER, AUTO_PAD_VALID } AutoPad;

@@ -122,8 +122,14 @@ int op_fits_i32(Node *n, int64_t v, const char *what, Diag *d)
 int op_check_unused_attrs(Node *n, Diag *d)
 {
     for (int i = 0; i < n->n_attrs; i++) {
-        if (!n->attrs[i].used) {
-            node_error(d, n, "unknown or unsupported attribute '%s'", n->attrs[i].name);
+        const Attr *a = &n->attrs[i];
+        if (!a->used && a->mistyped) {
+            node_error(d, n, "attribute '%s' has type %s; %s expects %s", a->name,
+                       ir_attr_type_name(a->type), n->op_type, ir_attr_type_name(a->wanted));
+            return -1;
+        }
+        if (!a->used) {
+            node_error(d, n, "unknown or unsupported attribute '%s'", a->name);
             return -1;
         }
     }
@@ -184,6 +190,14 @@ int op_parse_spatial(Node *n, int n_spatial, SpatialAttrs *s, Diag *d)
             s->pads[n_spatial + i] < 0 || (s->has_kernel && s->kernel[i] <= 0)) {
             node_error(d, n, "strides, dilations and kernel_shape must be positive and pads "
                        "non-negative");
+            return -1;
+        }
+        /* bounded so that output-size arithmetic cannot overflow 64 bits */
+        if (s->strides[i] > OP_MAX_WINDOW || s->dilations[i] > OP_MAX_WINDOW ||
+            s->pads[i] > OP_MAX_WINDOW || s->pads[n_spatial + i] > OP_MAX_WINDOW ||
+            s->kernel[i] > OP_MAX_WINDOW) {
+            node_error(d, n, "strides, dilations, pads and kernel_shape must be at most %d",
+                       OP_MAX_WINDOW);
             return -1;
         }
     }

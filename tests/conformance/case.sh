@@ -3,7 +3,8 @@
 # One conformance case: `kiln verify CASE/model.onnx --data CASE/test_data_set_0` under a time
 # limit; writes ROWS/<case>.tsv (case, op, verdict, reason) and LOGS/<case>.log.
 # Verdicts from kiln verify's exit status (docs/cli.md): 0 pass, 1 unsupported, 3 wrong,
-# 4 wrong (crash if the generated code was killed by a signal), 124 timeout, >128 crash.
+# 4 wrong (crash if the generated code was killed by a signal), 5 crash (internal error),
+# 124 timeout, >128 crash.
 # usage: case.sh OUTDIR LIMIT_SECONDS CASE_DIR
 out=$1; limit=$2; dir=${3%/}
 KILN=${KILN:-build/kiln}
@@ -24,6 +25,7 @@ case $rc in
     3) verdict=wrong; reason=$(grep -m1 MISMATCH "$log" | sed 's/^.*MISMATCH *//') ;;
     4) if grep -q "killed by a signal" "$log"; then verdict=crash; else verdict=wrong; fi
        reason="generated code: $(first_error)" ;;
+    5) verdict=crash; reason="internal error: $(grep -m1 'internal error' "$log")" ;;
     124|137) verdict=timeout; reason="no result within ${limit}s" ;;
     *) if [ "$rc" -gt 128 ]; then verdict=crash; reason="kiln killed by signal $((rc - 128))"
        else verdict=crash; reason="kiln exited with unexpected status $rc"; fi ;;

@@ -54,8 +54,8 @@ def conv_model():
 
 # --- files that are not ONNX protobufs at all
 valid = conv_model().SerializeToString()
-add('truncated', valid[:len(valid) // 2], 'parse')
-add('random_bytes', rng.integers(0, 256, 4096, dtype=np.uint8).tobytes(), 'parse')
+add('truncated', valid[:len(valid) // 2], 'not a valid ONNX model')
+add('random_bytes', rng.integers(0, 256, 4096, dtype=np.uint8).tobytes(), 'not a valid ONNX model')
 add('empty', b'', 'empty')
 
 # --- valid protobufs that kiln must refuse
@@ -147,7 +147,170 @@ add('conv_missing_input',
        [vi('x', [1, 3, 8, 8])], [vi('y', None)]), 'Conv')
 
 
+# --- robustness corpus (issue 8): the rest of the hostile-input list
+def varint(v):
+    out = b''
+    while True:
+        b = v & 0x7f
+        v >>= 7
+        if v:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+
+def field(num, payload):  # a length-delimited field
+    return varint(num << 3 | 2) + varint(len(payload)) + payload
+
+
+# a TensorProto is valid protobuf but not a model: its fields mean other things in ModelProto
+not_model = numpy_helper.from_array(np.ones([2, 2], np.float32), 'x').SerializeToString()
+add('not_a_model', not_model, 'not a valid ONNX model')
+# ModelProto.graph (field 7) sent as a varint instead of a message
+add('wrong_wire_type', b'\x08\x08' + varint(7 << 3 | 0) + b'\x01', 'not a valid ONNX model')
+
+# Model.graph -> Graph.node -> Node.attribute -> Attribute.g -> Graph.node ... 100000 levels
+# in ~600 KB: protobuf-c would recurse once per level and exhaust the stack
+nest = b''
+for _ in range(20000):
+    nest = field(1, field(5, field(6, nest)))  # Graph.node(1) / Node.attribute(5) / Attr.g(6)
+add('deep_nesting', b'\x08\x08' + field(7, nest), 'nested more than')
+
+relu = helper.make_node('Relu', ['x'], ['y'], name='relu0')
+add('duplicate_output',
+    mk([helper.make_node('Relu', ['x'], ['a'], name='relu_a'),
+        helper.make_node('Neg', ['x'], ['a'], name='neg_a'),
+        helper.make_node('Relu', ['a'], ['y'], name='relu_y')],
+       [vi('x', [1, 4])], [vi('y', [1, 4])]), 'already defined')
+add('duplicate_initializer',
+    mk([helper.make_node('MatMul', ['x', 'w'], ['y'], name='matmul0')],
+       [vi('x', [1, 4])], [vi('y', [1, 4])],
+       [numpy_helper.from_array(np.ones([4, 4], np.float32), 'w'),
+        numpy_helper.from_array(np.zeros([4, 4], np.float32), 'w')]), 'defined twice')
+add('dangling_output', mk([relu], [vi('x', [1, 4])], [vi('y', [1, 4]), vi('z', [1, 4])]),
+    "graph output 'z' is not produced")
+add('reshape_shape_not_constant',
+    mk([helper.make_node('Reshape', ['x', 'shape'], ['y'], name='reshape0')],
+       [vi('x', [2, 3]), vi('shape', [2], TensorProto.INT64)], [vi('y', None)]), 'constant')
+
+add('conv_channel_mismatch',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0')],
+       [vi('x', [1, 3, 6, 6])], [vi('y', None)],
+       [numpy_helper.from_array(np.ones([2, 4, 3, 3], np.float32), 'w')]), 'channels')
+add('rank_too_large', mk([relu], [vi('x', [1] * 9)], [vi('y', None)]), 'rank 9')
+# declared as 2^62 x 4 floats with no data: the byte size overflows 64 bits
+big = TensorProto()
+big.name, big.data_type = 'w_big', F
+big.dims.extend([1 << 62, 4])
+add('initializer_dims_overflow',
+    mk([helper.make_node('MatMul', ['x', 'w_big'], ['y'], name='matmul0')],
+       [vi('x', [1, 4])], [vi('y', None)], [big]), 'too large')
+add('pad_overflow',
+    mk([helper.make_node('Pad', ['x', 'pads'], ['y'], name='pad0')],
+       [vi('x', [1, 4])], [vi('y', None)],
+       [numpy_helper.from_array(np.array([0, 1 << 62, 0, 1 << 62], np.int64), 'pads')]), 'pads')
+add('conv_pads_overflow',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0', pads=[1 << 62, 0, 1 << 62, 0])],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)],
+       [numpy_helper.from_array(np.ones([2, 2, 3, 3], np.float32), 'w')]), 'pads')
+
+conv_w = [numpy_helper.from_array(np.ones([2, 2, 3, 3], np.float32), 'w')]
+add('conv_zero_stride',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0', strides=[0, 1])],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)], conv_w), 'stride')
+add('conv_zero_dilation',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0', dilations=[1, 0])],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)], conv_w), 'dilation')
+add('conv_negative_dilation',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0', dilations=[-2, 1])],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)], conv_w), 'dilation')
+add('conv_kernel_shape_mismatch',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0', kernel_shape=[5, 5])],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)], conv_w), 'kernel_shape')
+add('maxpool_zero_kernel',
+    mk([helper.make_node('MaxPool', ['x'], ['y'], name='pool0', kernel_shape=[0, 2])],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)]), 'kernel')
+add('averagepool_negative_kernel',
+    mk([helper.make_node('AveragePool', ['x'], ['y'], name='pool0', kernel_shape=[2, -3])],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)]), 'kernel')
+add('conv_group_zero',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0', group=0)],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)], conv_w), 'group')
+
+# strides given as one INT where Conv needs INTS
+add('attr_wrong_type',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0', strides=2)],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)], conv_w), 'strides')
+add('huge_attribute_list',
+    mk([helper.make_node('Conv', ['x', 'w'], ['y'], name='conv0', pads=[0] * 100000)],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)], conv_w), 'more than 4096')
+many_attrs = helper.make_node('Relu', ['x'], ['y'], name='relu0')
+for i in range(5000):
+    many_attrs.attribute.append(helper.make_attribute('a%d' % i, i))
+add('huge_attribute_count', mk([many_attrs], [vi('x', [1, 4])], [vi('y', None)]), 'attributes')
+
+nan_w = np.ones([4, 4], np.float32)
+nan_w[2, 1] = np.nan
+add('nan_weights',
+    mk([helper.make_node('MatMul', ['x', 'w'], ['y'], name='matmul0')],
+       [vi('x', [1, 4])], [vi('y', None)], [numpy_helper.from_array(nan_w, 'w')]), 'NaN')
+inf_w = np.array([1, -np.inf], np.float32)
+add('inf_weights',
+    mk([helper.make_node('Conv', ['x', 'w', 'b'], ['y'], name='conv0')],
+       [vi('x', [1, 2, 6, 6])], [vi('y', None)],
+       conv_w + [numpy_helper.from_array(inf_w, 'b')]), 'infinite')
+
+# 2^27+16 floats in, two such intermediates live at once: a 1 GiB+ arena
+add('arena_too_large',
+    mk([helper.make_node('Relu', ['x'], ['a'], name='relu_a'),
+        helper.make_node('Neg', ['a'], ['b'], name='neg_b'),
+        helper.make_node('Add', ['a', 'b'], ['y'], name='add0')],
+       [vi('x', [1, (1 << 27) + 16])], [vi('y', None)]), 'arena')
+# constant [16384,1] + [1,16384]: a 1 GiB folded result from 128 KiB of weights
+add('fold_too_large',
+    mk([helper.make_node('Add', ['a', 'b'], ['c'], name='add_const'),
+        helper.make_node('Add', ['x', 'c'], ['y'], name='add0')],
+       [vi('x', [1, 1])], [vi('y', None)],
+       [numpy_helper.from_array(np.ones([16384, 1], np.float32), 'a'),
+        numpy_helper.from_array(np.ones([1, 16384], np.float32), 'b')]), 'folding')
+# constant 32x32 image and kernel, pads 1984: a 63 MB result costing 1.6e10 MACs to fold
+add('fold_too_slow',
+    mk([helper.make_node('Conv', ['img', 'k'], ['c'], name='conv_const', pads=[1984] * 4),
+        helper.make_node('Add', ['x', 'c'], ['y'], name='add0')],
+       [vi('x', [1, 1, 1, 1])], [vi('y', None)],
+       [numpy_helper.from_array(np.ones([1, 1, 32, 32], np.float32), 'img'),
+        numpy_helper.from_array(np.ones([1, 1, 32, 32], np.float32), 'k')]), 'multiply-accumulates')
+
+add('external_absolute',
+    mk([helper.make_node('MatMul', ['x', 'w'], ['y'], name='matmul0')],
+       [vi('x', [1, 4])], [vi('y', [1, 4])],
+       [external_tensor('w', [4, 4], '/etc/passwd', 64)]), 'relative path')
+# ext_passwd_link.bin is a committed symlink to /etc/passwd
+add('external_symlink',
+    mk([helper.make_node('MatMul', ['x', 'w'], ['y'], name='matmul0')],
+       [vi('x', [1, 4])], [vi('y', [1, 4])],
+       [external_tensor('w', [4, 4], 'ext_passwd_link.bin', 64)]), 'outside')
+# ext_short.bin holds 8 bytes; the tensor declares 64
+add('external_short',
+    mk([helper.make_node('MatMul', ['x', 'w'], ['y'], name='matmul0')],
+       [vi('x', [1, 4])], [vi('y', [1, 4])],
+       [external_tensor('w', [4, 4], 'ext_short.bin', 64)]), 'shorter than')
+add('external_bad_offset',
+    mk([helper.make_node('MatMul', ['x', 'w'], ['y'], name='matmul0')],
+       [vi('x', [1, 4])], [vi('y', [1, 4])],
+       [external_tensor('w', [4, 4], 'ext_short.bin', 'sixty-four')]), 'not a non-negative number')
+
+
+def write_side_files():
+    with open(os.path.join(HERE, 'ext_short.bin'), 'wb') as f:
+        f.write(b'\0' * 8)
+    link = os.path.join(HERE, 'ext_passwd_link.bin')
+    if not os.path.islink(link):
+        os.symlink('/etc/passwd', link)
+
+
 def main():
+    write_side_files()
     for name in sorted(CASES):
         data, expect = CASES[name]
         with open(os.path.join(HERE, name + '.onnx'), 'wb') as f:
