@@ -47,6 +47,8 @@ typedef struct {
 /* No microcontroller has a gigabyte of RAM: a bigger arena is a hostile or mistaken model,
  * and rejecting it keeps arena offsets far from the runtime's 32-bit limits. */
 #define MAX_ARENA_BYTES ((int64_t)1 << 30)
+/* Placement keeps one forbidden interval per pair of buffer pieces; bound that memory. */
+#define MAX_PLAN_CONFLICTS ((size_t)1 << 23)
 
 typedef struct {
     Graph *g;
@@ -535,6 +537,11 @@ int pass_plan(Graph *g, const PassOptions *o, Diag *d)
         total_rects += (size_t)p.bufs[i].n_rects;
         most_rects = (size_t)p.bufs[i].n_rects > most_rects ? (size_t)p.bufs[i].n_rects : most_rects;
     }
+    if (most_rects * total_rects > MAX_PLAN_CONFLICTS) {   /* e.g. a very long in-place chain */
+        diag_error(d, "the memory plan would compare %zu buffer pieces (limit %lld): the graph "
+                   "is too large to plan", most_rects * total_rects, (long long)MAX_PLAN_CONFLICTS);
+        return -1;
+    }
     Forbid *tmp = arena_array(g->arena, most_rects * total_rects + 1, sizeof(Forbid));
     int64_t best = INT64_MAX;
     int best_strategy = 0;
@@ -572,7 +579,12 @@ int pass_plan(Graph *g, const PassOptions *o, Diag *d)
     for (int i = 0; i < p.count; i++)
         if (p.bufs[i].scratch_of)
             p.bufs[i].scratch_of->scratch_offset = p.bufs[i].offset;
-    (void)d;
+    if (g->arena_bytes > MAX_ARENA_BYTES) {
+        diag_error(d, "the arena would need %lld bytes (limit %lld, 1 GiB): the model's "
+                   "intermediate tensors are too large to compile", (long long)g->arena_bytes,
+                   (long long)MAX_ARENA_BYTES);
+        return -1;
+    }
     return 0;
 }
 
@@ -637,12 +649,6 @@ static int valid_slice(const Graph *g, const Tensor *a)
         for (int i = 0; i < n->n_inputs; i++)
             if (n->inputs[i] == a && n->op->input_slice(n, i) == a->slice_offset)
                 return 1;
-    }
-    if (g->arena_bytes > MAX_ARENA_BYTES) {
-        diag_error(d, "the arena would need %lld bytes (limit %lld, 1 GiB): the model's "
-                   "intermediate tensors are too large to compile", (long long)g->arena_bytes,
-                   (long long)MAX_ARENA_BYTES);
-        return -1;
     }
     return 0;
 }
