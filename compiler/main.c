@@ -119,7 +119,8 @@ static const char *usage_verify =
     "set then). All outputs are still compared.\n"
     "Exit status: 0 all outputs match; 1 the model cannot be compiled (unsupported or\n"
     "invalid) or a data set cannot be read; 2 usage error; 3 an output differs; 4 the\n"
-    "generated code failed to build or run (a kiln bug).\n";
+    "generated code failed to build or run (on the host a kiln bug; on a board also a CPU\n"
+    "fault, a missing emulator or a model too big for its memory).\n";
 
 static const char *usage_run =
     "usage: kiln run MODEL.onnx --input X.npy [--input ...] --output Y.npy [--output ...]\n"

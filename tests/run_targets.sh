@@ -111,17 +111,17 @@ t target-bad-bool 1 "$KILN" compile $M --target "$tmp/badbool.yaml" -o "$tmp/b" 
 sed 's/origin: 0x20000000/origin: 2OOO/' targets/cortex-m3.yaml >"$tmp/badaddr.yaml"
 t target-bad-address 1 "$KILN" compile $M --target "$tmp/badaddr.yaml" -o "$tmp/b" && has target-bad-address "memory.ram.origin"
 sed 's/qemu-system-arm/no-such-emulator/' targets/cortex-m3.yaml >"$tmp/noemu.yaml"
-t target-no-emulator 1 "$KILN" verify $M --data examples/digits/test_data_set_0 --target "$tmp/noemu.yaml" &&
+t target-no-emulator 4 "$KILN" verify $M --data examples/digits/test_data_set_0 --target "$tmp/noemu.yaml" &&
     has target-no-emulator "no-such-emulator"
 
 # a CPU fault on the board is a clear failure, not a hang: hard-float code on a board
 # whose Cortex-M3 has no FPU faults at the first float instruction (exit 100 + HardFault)
 sed 's/mps2-an386/mps2-an385/' targets/cortex-m4.yaml >"$tmp/nofpu.yaml"
-t cpu-fault 1 "$KILN" verify $M --data examples/digits/test_data_set_0 --target "$tmp/nofpu.yaml" &&
+t cpu-fault 4 "$KILN" verify $M --data examples/digits/test_data_set_0 --target "$tmp/nofpu.yaml" &&
     has cpu-fault "exit 103: a CPU fault"
 
 # a model too big for the board is a link error naming the region: 16 KB of RAM
-t too-big-for-board 1 "$KILN" verify tests/golden/mlperf_kws_dscnn/model.onnx --data tests/golden/mlperf_kws_dscnn/test_data_set_0 --target cortex-m0plus &&
+t too-big-for-board 4 "$KILN" verify tests/golden/mlperf_kws_dscnn/model.onnx --data tests/golden/mlperf_kws_dscnn/test_data_set_0 --target cortex-m0plus &&
     has too-big-for-board "overflowed"
 
 # kernel variants follow the ISA fields: runtime/<variant>/ first (mve, then dsp), else
