@@ -72,7 +72,9 @@ static char *bytes_to_str(Arena *a, ProtobufCBinaryData b)
 
 /* Weights must be finite: NaN or Inf in a constant is a broken export (a diverged training
  * run, an overflowed conversion), would propagate through folding, and cannot be
- * quantized, so kiln rejects it rather than compiling a model that outputs garbage. */
+ * quantized, so kiln rejects it rather than compiling a model that outputs garbage.
+ * A single-value constant may be +-inf: that is a pad value or a bound (MaxPool's -inf
+ * padding, an open Clip range), not a weight. */
 static int check_finite(const Tensor *t, Diag *d)
 {
     if (t->dtype != DT_F32 && t->dtype != DT_F64)
@@ -80,7 +82,7 @@ static int check_finite(const Tensor *t, Diag *d)
     int64_t n = ir_numel(t);
     for (int64_t i = 0; i < n; i++) {
         double v = t->dtype == DT_F32 ? ((const float *)t->data)[i] : ((const double *)t->data)[i];
-        if (isnan(v) || isinf(v)) {
+        if (isnan(v) || (isinf(v) && n > 1)) {
             diag_error(d, "constant '%s' holds %s at element %lld: kiln rejects weights that are "
                        "not finite", t->name ? t->name : "", isnan(v) ? "NaN"
                        : v > 0 ? "an infinite value (+inf)" : "an infinite value (-inf)",
