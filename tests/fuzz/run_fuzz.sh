@@ -14,7 +14,7 @@ done
 before=$(ls $B/artifacts | wc -l)
 echo "fuzz: $time s, log in $B/fuzz.log"
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
-$B/fuzz_compile -max_total_time="$time" -timeout=10 -rss_limit_mb=2048 -max_len=32768 \
+$B/fuzz_compile -max_total_time="$time" -timeout=25 -rss_limit_mb=2048 -max_len=32768 \
     -dict=tests/fuzz/onnx.dict -artifact_prefix=$B/artifacts/ -print_final_stats=1 \
     -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     $B/corpus $B/seeds >$B/fuzz.log 2>&1
