@@ -33,6 +33,16 @@ static float weight_at(Node *n, int64_t r, int64_t u, int64_t row_len)
     return p->trans_b ? w[r * row_len + u] : w[u * p->n + r];
 }
 
+/* Depthwise weights are a few bytes per channel, so a sparse form saves little flash, while
+ * the dense kernel runs in place with a line buffer: under auto they stay dense. */
+static int is_depthwise(Node *n)
+{
+    if (!is_conv(n))
+        return 0;
+    const kiln_conv2d_params *k = op_conv_params(n);
+    return k->group > 1 && k->group == k->c_in;
+}
+
 static int candidate(Node *n, int64_t *rows, int64_t *row_len)
 {
     Tensor *w = n->inputs[1];
@@ -120,7 +130,8 @@ int pass_sparse(Graph *g, const PassOptions *o, Diag *d)
         if (n->dead || !candidate(n, &rows, &row_len))
             continue;
         SparseInfo s = cost(n, rows, row_len);
-        if (o->sparse == SPARSE_FORCE || (s.bytes < s.dense_bytes && s.instr < s.dense_instr))
+        if (o->sparse == SPARSE_FORCE ||
+            (s.bytes < s.dense_bytes && s.instr < s.dense_instr && !is_depthwise(n)))
             encode(g, n, &s);
     }
     return 0;
