@@ -85,7 +85,9 @@ static const char *usage_compile =
     "  --calib DIR          or DIR/input_K.pb, or DIR/test_data_set_N/input_K.pb\n"
     "  --calib-method M     minmax (default), percentile:P (e.g. percentile:99.99), mse\n"
     "  --sparse MODE        auto (default: sparse weights where the cost model says they are\n"
-    "                       smaller and faster), off, or force; see docs/pruning.md\n"
+    "                       smaller and faster), off, or force; float and int8 Conv/Gemm\n"
+    "                       (with --quantize int8: int8 sparse kernels, bit-exact with\n"
+    "                       dense int8); see docs/pruning.md\n"
     "  --emit-qdq FILE.onnx also write the int8 graph as a QDQ ONNX model (opset >= 13),\n"
     "                       e.g. to run it in ONNX Runtime and compare\n";
 

@@ -135,4 +135,12 @@ typedef struct {
 extern const OpDef op_conv_s8, op_fc_s8, op_maxpool_s8, op_avgpool_s8, op_global_avgpool_s8,
     op_add_s8, op_mul_s8, op_lut_s8, op_softmax_s8, op_quantize_s8, op_dequantize_s8;
 
+/* Sparse int8 Conv / fully connected (compiler/ops/sparse_s8.c), made by pass_sparse from
+ * Conv.s8 / FullyConnected.s8: inputs x, mask u8, values s8, shift s8, bias s16/s32 (or
+ * NULL), multiplier s32. */
+extern const OpDef op_sparse_conv_s8, op_sparse_fc_s8;
+void op_make_sparse_s8(Graph *g, Node *n, Tensor *mask, Tensor *val, Tensor *shift,
+                       Tensor *bias, const SparseInfo *info);
+const SparseInfo *op_sparse_s8_info(const Node *n);
+
 #endif

@@ -30,13 +30,14 @@ int node_weight_stats(const Node *n, WeightStats *ws)
                             .bytes = si->bytes, .dense_bytes = si->dense_bytes};
         return 1;
     }
-    if ((strcmp(n->op->name, "Conv") && strcmp(n->op->name, "Gemm")) ||
-        !ir_is_const(n->inputs[1]) || n->inputs[1]->dtype != DT_F32)
+    const int s8 = n->op == &op_conv_s8 || n->op == &op_fc_s8;
+    if ((strcmp(n->op->name, "Conv") && strcmp(n->op->name, "Gemm") && !s8) ||
+        !ir_is_const(n->inputs[1]) || n->inputs[1]->dtype != (s8 ? DT_S8 : DT_F32))
         return 0;
     const Tensor *w = n->inputs[1];
     int64_t zeros = 0, numel = ir_numel(w);
     for (int64_t i = 0; i < numel; i++)
-        zeros += ((const float *)w->data)[i] == 0.0f;
+        zeros += s8 ? ((const int8_t *)w->data)[i] == 0 : ((const float *)w->data)[i] == 0.0f;
     *ws = (WeightStats){.sparsity = numel ? (double)zeros / (double)numel : 0.0,
                         .encoding = "dense", .dense_macs = node_macs(n),
                         .bytes = ir_bytes(w), .dense_bytes = ir_bytes(w)};

@@ -38,6 +38,9 @@ int pass_fuse_act(Graph *g, const PassOptions *o, Diag *d);
 /* Calibrates on o->quant's samples and rewrites the graph to int8 (no-op without quant). */
 int pass_quantize(Graph *g, const PassOptions *o, Diag *d);
 int pass_sparse(Graph *g, const PassOptions *o, Diag *d);
+/* The int8 half of pass_sparse (passes/sparse_s8.c): encodes one Conv.s8 or
+ * FullyConnected.s8 as kiln_sparse_s8 when the mode and its cost model say so. */
+void sparse_s8_node(Graph *g, Node *n, SparseMode mode);
 int pass_layout(Graph *g, const PassOptions *o, Diag *d);
 int pass_views(Graph *g, const PassOptions *o, Diag *d);
 int pass_schedule(Graph *g, const PassOptions *o, Diag *d);

@@ -13,7 +13,9 @@
  *     bias); sparse Gemm 4 per executed MAC (position, input and weight loads, MAC) + 6
  *     per output.
  * So float layers go sparse from about 50 % zeros. Executed MACs of a sparse Conv count,
- * per stored weight, the outputs whose input tap lies inside the image. */
+ * per stored weight, the outputs whose input tap lies inside the image.
+ * The int8 ops of --quantize int8 (Conv.s8, FullyConnected.s8) have their own encoding
+ * (a bitmap) and costs: passes/sparse_s8.c. */
 #include "passes.h"
 #include "ops.h"
 
@@ -127,7 +129,13 @@ int pass_sparse(Graph *g, const PassOptions *o, Diag *d)
     for (int i = 0; i < g->n_nodes; i++) {
         Node *n = g->nodes[i];
         int64_t rows, row_len;
-        if (n->dead || !candidate(n, &rows, &row_len))
+        if (n->dead)
+            continue;
+        if (n->op == &op_conv_s8 || n->op == &op_fc_s8) {
+            sparse_s8_node(g, n, o->sparse);
+            continue;
+        }
+        if (!candidate(n, &rows, &row_len))
             continue;
         SparseInfo s = cost(n, rows, row_len);
         if (o->sparse == SPARSE_FORCE ||

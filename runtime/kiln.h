@@ -544,6 +544,46 @@ typedef struct {
 void kiln_quantize_f32_s8(const kiln_quant_params *p, const float *x, int8_t *y);
 void kiln_dequantize_s8_f32(const kiln_quant_params *p, const int8_t *x, float *y);
 
+/* ---- Sparse int8 weights: a bitmap of the nonzeros and their values ------------- */
+/* Row r (a Conv output channel, a fully connected output) has row_len weights (Conv:
+ * (c_in/group, k_h, k_w) flattened; fully connected: k); bit r * row_len + u of mask
+ * (LSB first in each byte, rows packed without padding) is set when weight u of row r is
+ * nonzero, and val holds the nonzero weights in that order. One bit per weight plus one
+ * byte per nonzero: at 80 % zeros 0.325 bytes per weight against 1. The requantization
+ * shift is stored as int8 here (1 byte per row, not 4), and the bias as int16 when every
+ * entry fits (bias16), else int32 (bias32), or neither. The sparse kernels give the dense
+ * s8 kernels' bits exactly: the int32 sum over the nonzero products is the same sum. */
+typedef struct {
+    const uint8_t *mask;
+    const int8_t *val;
+    const int32_t *bias32;
+    const int16_t *bias16;
+    const int32_t *multiplier;   /* per row, as kiln_per_channel_quant */
+    const int8_t *shift;
+} kiln_sparse_s8;
+
+/* Index of the one set bit of a byte `lowest` (x & -x): a de Bruijn multiply, no CLZ
+ * needed. The kernels walk the mask a byte at a time, so empty bytes cost one test. */
+static inline int32_t kiln_sparse_s8_bit(uint32_t lowest)
+{
+    static const uint8_t pos[8] = {0, 1, 6, 2, 7, 5, 4, 3};
+    return pos[((lowest * 0x1Du) & 0xFFu) >> 5];
+}
+
+static inline int32_t kiln_sparse_s8_bias(const kiln_sparse_s8 *w, int32_t r)
+{
+    return w->bias16 ? w->bias16[r] : w->bias32 ? w->bias32[r] : 0;
+}
+
+/* Conv with sparse weights, any geometry: the result of kiln_conv2d_s8 bit for bit.
+ * acc is scratch of h_out * w_out int32 (kiln_conv2d_sparse_s8_scratch). */
+void kiln_conv2d_sparse_s8(const kiln_conv2d_s8_params *p, const int8_t *x,
+                           const kiln_sparse_s8 *w, int32_t *acc, int8_t *y);
+size_t kiln_conv2d_sparse_s8_scratch(const kiln_conv2d_params *p);
+/* Fully connected with sparse weights: the result of kiln_fully_connected_s8. */
+void kiln_fully_connected_sparse_s8(const kiln_fully_connected_s8_params *p, const int8_t *x,
+                                    const kiln_sparse_s8 *w, int8_t *y);
+
 /* ---- Recurrent layers: LSTM, GRU, RNN (ONNX semantics) ------------------------- */
 typedef enum {
     KILN_RNN_RELU = 0, KILN_RNN_TANH, KILN_RNN_SIGMOID,

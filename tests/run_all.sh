@@ -26,5 +26,6 @@ part sh tests/run_prune.sh
 part sh tests/run_memory.sh
 part sh tests/run_targets.sh
 part sh tests/run_fuzz_regress.sh
+part sh tests/run_sparse8.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -84,8 +84,9 @@ static kiln_act *sparse_gemm_act(Node *n) { return &((SparseParams *)n->params)-
 
 const SparseInfo *op_sparse_info(const Node *n)
 {
-    return n->op == &op_sparse_conv || n->op == &op_sparse_gemm
-               ? &((const SparseParams *)n->params)->info : NULL;
+    if (n->op == &op_sparse_conv || n->op == &op_sparse_gemm)
+        return &((const SparseParams *)n->params)->info;
+    return op_sparse_s8_info(n);
 }
 
 void op_make_sparse(Graph *g, Node *n, Tensor *count, Tensor *idx, Tensor *val,
