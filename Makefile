@@ -6,7 +6,8 @@
 #   make bench      latency/instructions per bench model (slow; not part of test)
 #   make check-bench  kiln verify on the shared bench corpus
 #   make conformance  every case of the ONNX backend node suite (docs/conformance.md)
-#   make bench-mcu  instructions per inference on emulated Cortex-M4/M55, flash, RAM (slow)
+#   make bench-mcu  int8 instructions per inference on emulated Cortex-M4/M55, flash, RAM (slow)
+#   make check-mcu-int8  int8 bench models on the boards give the host's outputs byte for byte (slow)
 #   make targets    the emulated-target tests alone (part of make test)
 #   make fuzz FUZZ_TIME=S  libFuzzer campaign of S seconds (tests/fuzz/fuzz.mk)
 #   make install PREFIX=/usr/local
@@ -36,7 +37,7 @@ LIBSRCS := $(filter-out compiler/main.c,$(SRCS))
 OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBSRCS)) $(BUILD)/obj/gen/onnx.pb-c.o
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*_test.c))
 
-.PHONY: all deps demo test unit golden malformed bench check-bench conformance bench-mcu targets install clean
+.PHONY: all deps demo test unit golden malformed bench check-bench conformance bench-mcu check-mcu-int8 targets install clean
 all: $(BUILD)/kiln
 
 deps:
@@ -91,6 +92,11 @@ check-bench: $(BUILD)/kiln
 conformance: deps $(BUILD)/kiln
 	@sh tests/conformance/run.sh
 
+check-mcu-int8: deps $(BUILD)/kiln
+	@sh tests/check_mcu_int8.sh
+
+# int8 by default (calibrated on each model's calib.npy); KILN_MCU_OPTS= gives float32
+KILN_MCU_OPTS ?= --quantize int8 --calib @CALIB@
 bench-mcu: deps $(BUILD)/kiln
 	@KILN_MCU_OPTS='$(KILN_MCU_OPTS)' sh tests/bench_mcu.sh
 
@@ -101,6 +107,9 @@ install: $(BUILD)/kiln
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiln/runtime $(DESTDIR)$(PREFIX)/share/kiln/targets
 	install -m 755 $(BUILD)/kiln $(DESTDIR)$(PREFIX)/bin/kiln
 	install -m 644 runtime/*.c runtime/*.h $(DESTDIR)$(PREFIX)/share/kiln/runtime
+	for v in dsp mve; do \
+	    install -d $(DESTDIR)$(PREFIX)/share/kiln/runtime/$$v && \
+	    install -m 644 runtime/$$v/*.c $(DESTDIR)$(PREFIX)/share/kiln/runtime/$$v || exit 1; done
 	install -m 644 targets/*.yaml $(DESTDIR)$(PREFIX)/share/kiln/targets
 	for d in arm riscv common qemu; do \
 	    install -d $(DESTDIR)$(PREFIX)/share/kiln/targets/$$d && \

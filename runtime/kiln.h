@@ -496,6 +496,47 @@ void kiln_fully_connected_s8(const kiln_fully_connected_s8_params *p,
                              const kiln_per_channel_quant *q, const int8_t *x, const int8_t *w,
                              const int32_t *bias, int8_t *y);
 
+/* Shared core of the Cortex-M DSP variants (runtime/dsp/kiln_s8_gemm_dsp.c): y[oc * oc_stride
+ * + j * col_stride] = requant(bias[oc] + sum_i w[oc * k + i] * col_j[i]) for oc < n_oc and the n_cols (1
+ * or 2) columns j. cols holds x + input_offset as int16 at kiln_s8_col_slot(i, j, k): groups
+ * of four of both columns side by side, each in the order (0, 2, 1, 3) that SXTB16 widens
+ * the weights in, then the k % 4 tails. Up to KILN_S8_COL_MAX values per column fit the
+ * variants' stack buffer; longer columns take a plain C path. */
+#define KILN_S8_COL_MAX 768
+static inline int32_t kiln_s8_col_slot(int32_t i, int32_t j, int32_t k)
+{
+    const int32_t k4 = k & ~3;
+    if (i >= k4)
+        return 2 * k4 + j * (k - k4) + i - k4;
+    return 2 * (i & ~3) + 4 * j + ((i & 1) << 1) + ((i >> 1) & 1);
+}
+#if defined(__ARM_FEATURE_DSP)
+/* kiln_requantize in a few instructions, same bits: the doubling high multiply
+ * (a * b + nudge) / 2^31, truncated, equals (a * b + 2^30) >> 31 for either sign of a * b
+ * (a negative numerator rounds toward zero: add 2^31 - 1, then floor), so one SMLAL onto
+ * 2^30 does it; the multiplier is never INT32_MIN, so it cannot saturate. */
+static inline int32_t kiln_requantize_dsp(int32_t acc, int32_t multiplier, int32_t shift)
+{
+    if (shift > 0) {
+        const int64_t v = (int64_t)acc * ((int64_t)1 << shift);
+        acc = v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+    }
+    uint32_t lo = 1u << 30;
+    int32_t hi = 0;
+    __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(acc), "r"(multiplier));
+    const int32_t x = (int32_t)(((uint32_t)hi << 1) | (lo >> 31));
+    if (shift >= 0)
+        return x;
+    const int32_t e = -shift, mask = (int32_t)((1u << e) - 1u);
+    const int32_t threshold = (mask >> 1) + (x < 0);
+    return (x >> e) + ((x & mask) > threshold);
+}
+#endif
+void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *cols,
+                      int32_t n_cols, const int32_t *bias, const int32_t *multiplier,
+                      const int32_t *shift, const kiln_s8_io *io, int8_t *y, ptrdiff_t oc_stride,
+                      ptrdiff_t col_stride);
+
 /* Pools keep the input's scale and zero point. */
 void kiln_maxpool2d_s8(const kiln_pool2d_params *p, const int8_t *x, int8_t *y);
 /* Average of (x - zero_point) rounded half away from zero, plus zero_point; the divisor
