@@ -929,4 +929,16 @@ typedef struct {
  * in index order. O(k * len) per vector, no scratch. */
 void kiln_topk_f32(const kiln_topk_params *p, const float *x, float *values, int64_t *indices);
 
+/* ---- int8 convs written over their input (chosen by the memory planner) ------------
+ * Batch 1, y == x, p->conv.in_place KILN_CONV_IN_PLACE or KILN_CONV_IN_PLACE_SMALL (the
+ * least scratch); same bits as the separate kernels. scratch holds the bytes below. */
+/* 1x1 convs as kiln_conv2d_s8_1x1 (c_out may exceed c_in: the output runs past x). */
+void kiln_conv2d_s8_1x1_in_place(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
+                                 int8_t *xy, const int8_t *w, const int32_t *bias, int8_t *scratch);
+size_t kiln_conv2d_s8_1x1_in_place_scratch_size(const kiln_conv2d_s8_params *p);
+/* Depthwise convs as kiln_dwconv2d_s8 with c_out == c_in and h_out * w_out <= h_in * w_in. */
+void kiln_dwconv2d_s8_in_place(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
+                               int8_t *xy, const int8_t *w, const int32_t *bias, int8_t *scratch);
+size_t kiln_dwconv2d_s8_in_place_scratch_size(const kiln_conv2d_s8_params *p);
+
 #endif

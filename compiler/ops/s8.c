@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The int8 ops the quantize pass builds: their code generators and costs. Shapes and
  * params are set by the pass (passes/quantize.c), so there is no parse or infer. */
+#include <string.h>
 #include "op_common.h"
 
 static const char *io_init(Emit *e, const kiln_s8_io *io)
@@ -21,6 +22,21 @@ static const char *opt_ptr(Emit *e, Tensor *t) { return t ? cg_ptr(e, t) : "0"; 
 
 /* ---- Conv ---------------------------------------------------------------------------- */
 
+/* The kernel that writes over its input, or NULL: batch-1 1x1 convs, and depthwise convs
+ * with one output channel per input channel that do not grow the plane. */
+static const char *conv_s8_in_place_kernel(const ConvS8Params *p)
+{
+    const kiln_conv2d_params *k = &p->k.conv;
+    if (k->n != 1)
+        return NULL;
+    if (!strcmp(p->kernel, "kiln_conv2d_s8_1x1"))
+        return "kiln_conv2d_s8_1x1_in_place";
+    if (!strcmp(p->kernel, "kiln_dwconv2d_s8") && k->c_out == k->c_in &&
+        k->h_out * k->w_out <= k->h_in * k->w_in)
+        return "kiln_dwconv2d_s8_in_place";
+    return NULL;
+}
+
 static int conv_s8_emit(Emit *e, Node *n, Diag *d)
 {
     const ConvS8Params *p = n->params;
@@ -28,6 +44,13 @@ static int conv_s8_emit(Emit *e, Node *n, Diag *d)
     const char *q = per_channel(e, n);
     const char *pn = cg_new_params(e, "kiln_conv2d_s8_params");
     cg_decl(e, "{%s, %s};\n", cg_conv2d(e, k), io_init(e, &p->k.io));
+    if (k->in_place != KILN_CONV_SEPARATE) {   /* the output starts at the input */
+        const char *kernel = conv_s8_in_place_kernel(p);
+        cg_stmt(e, "%s(&%s, &%s, %s, %s, %s, %s);\n", kernel, pn, q, cg_ptr(e, n->outputs[0]),
+                cg_ptr(e, n->inputs[1]), opt_ptr(e, n->inputs[2]), cg_scratch(e, n, "int8_t"));
+        cg_use_kernel(e, kernel);
+        return 0;
+    }
     cg_stmt(e, "%s(&%s, &%s, %s, %s, %s, %s);\n", p->kernel, pn, q, cg_ptr(e, n->inputs[0]),
             cg_ptr(e, n->inputs[1]), opt_ptr(e, n->inputs[2]), cg_ptr(e, n->outputs[0]));
     cg_use_kernel(e, p->kernel);
@@ -40,9 +63,40 @@ static int64_t conv_s8_macs(const Node *n)
     return (int64_t)k->n * k->c_out * k->h_out * k->w_out * (k->c_in / k->group) * k->k_h * k->k_w;
 }
 
+static int64_t conv_s8_scratch(const Node *n)
+{
+    const ConvS8Params *p = n->params;
+    if (p->k.conv.in_place == KILN_CONV_SEPARATE)
+        return 0;
+    return (int64_t)(!strcmp(p->kernel, "kiln_conv2d_s8_1x1")
+                         ? kiln_conv2d_s8_1x1_in_place_scratch_size(&p->k)
+                         : kiln_dwconv2d_s8_in_place_scratch_size(&p->k));
+}
+
+static unsigned conv_s8_in_place(const Node *n)
+{
+    return conv_s8_in_place_kernel(n->params) ? 1u : 0u;
+}
+
+static int conv_s8_set_in_place(Node *n, int mode)
+{
+    ConvS8Params *p = n->params;
+    if (mode != KILN_CONV_SEPARATE && !conv_s8_in_place_kernel(p))
+        return -1;
+    p->k.conv.in_place = mode;
+    return 0;
+}
+
+static int conv_s8_in_place_mode(const Node *n)
+{
+    return ((const ConvS8Params *)n->params)->k.conv.in_place;
+}
+
 const OpDef op_conv_s8 = {
     .name = "Conv.s8", .min_inputs = 5, .max_inputs = 5, .min_outputs = 1, .max_outputs = 1,
-    .emit = conv_s8_emit, .macs = conv_s8_macs,
+    .emit = conv_s8_emit, .macs = conv_s8_macs, .scratch_bytes = conv_s8_scratch,
+    .in_place_inputs = conv_s8_in_place, .set_in_place = conv_s8_set_in_place,
+    .in_place_mode = conv_s8_in_place_mode,
 };
 
 /* ---- fully connected --------------------------------------------------------------- */
@@ -147,13 +201,25 @@ static int binary_s8_emit(Emit *e, Node *n, Diag *d)
     return 0;
 }
 
+/* An input with the output's shape and type may share its storage: the kernels read
+ * element i of it just before writing element i. */
+static unsigned binary_s8_in_place(const Node *n)
+{
+    unsigned mask = 0;
+    for (int i = 0; i < 2; i++)
+        if (ir_same_shape(n->inputs[i], n->outputs[0]) &&
+            n->inputs[i]->dtype == n->outputs[0]->dtype)
+            mask |= 1u << i;
+    return mask;
+}
+
 const OpDef op_add_s8 = {
     .name = "Add.s8", .min_inputs = 2, .max_inputs = 2, .min_outputs = 1, .max_outputs = 1,
-    .emit = binary_s8_emit,
+    .emit = binary_s8_emit, .in_place_inputs = binary_s8_in_place,
 };
 const OpDef op_mul_s8 = {
     .name = "Mul.s8", .min_inputs = 2, .max_inputs = 2, .min_outputs = 1, .max_outputs = 1,
-    .emit = binary_s8_emit,
+    .emit = binary_s8_emit, .in_place_inputs = binary_s8_in_place,
 };
 
 /* ---- lookup tables, softmax -------------------------------------------------------- */
@@ -166,9 +232,15 @@ static int lut_s8_emit(Emit *e, Node *n, Diag *d)
     return 0;
 }
 
+/* kiln_lut_s8 reads x[i] just before writing y[i] (input 1 is the table). */
+static unsigned lut_s8_in_place(const Node *n)
+{
+    return n->inputs[0]->dtype == n->outputs[0]->dtype ? 1u : 0u;
+}
+
 const OpDef op_lut_s8 = {
     .name = "Lut.s8", .min_inputs = 2, .max_inputs = 2, .min_outputs = 1, .max_outputs = 1,
-    .emit = lut_s8_emit,
+    .emit = lut_s8_emit, .in_place_inputs = lut_s8_in_place,
 };
 
 static int softmax_s8_emit(Emit *e, Node *n, Diag *d)

@@ -140,6 +140,46 @@ static void plans_are_valid_on_every_golden_model(void **state)
     assert_true(checked > 100);
 }
 
+/* int8 plans: every one passes the checker; DS-CNN's int8 convs run in place (1x1 and
+ * depthwise), ResNet-8's residual Adds accumulate in place, and DS-CNN's arena drops to
+ * at most 0.6x the file order's bound. */
+static Graph *compile_int8(const char *model, const char *calib)
+{
+    Options o = {.model = model, .quantize = "int8", .calib = {calib}, .n_calib = 1};
+    Diag d = {.file = model};
+    return pipeline_compile(&o, &d);
+}
+
+static int count_in_place(const Graph *g, const char *op)
+{
+    int c = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = g->nodes[i];
+        c += !strcmp(n->op->name, op) && n->n_outputs && n->outputs[0]->reuses &&
+             (!n->op->in_place_mode || n->op->in_place_mode(n));
+    }
+    return c;
+}
+
+static void int8_plans_run_in_place(void **state)
+{
+    Graph *g = compile_int8("tests/golden/mlperf_kws_dscnn/model.onnx",
+                            "tests/quant/mlperf_kws_dscnn_calib.npy");
+    assert_non_null(g);
+    Diag d = {.file = "kws int8"};
+    assert_int_equal(plan_check(g, &d), 0);
+    assert_true(count_in_place(g, "Conv.s8") >= 8);   /* 4 depthwise, 4 pointwise */
+    assert_true(g->arena_bytes * 10 <= g->file_order_bound * 6);
+    ir_graph_free(g);
+    g = compile_int8("tests/golden/mlperf_ic_resnet8/model.onnx",
+                     "tests/quant/mlperf_ic_resnet8_calib.npy");
+    assert_non_null(g);
+    d = (Diag){.file = "resnet8 int8"};
+    assert_int_equal(plan_check(g, &d), 0);
+    assert_true(count_in_place(g, "Add.s8") >= 2);
+    ir_graph_free(g);
+}
+
 static void unsupported_ops_listed_together(void **state)
 {
     Diag d = {.quiet = 1};
@@ -157,6 +197,7 @@ int main(void)
         cmocka_unit_test(bn_folded_and_relu_fused),
         cmocka_unit_test(views_take_no_memory),
         cmocka_unit_test(plans_are_valid_on_every_golden_model),
+        cmocka_unit_test(int8_plans_run_in_place),
         cmocka_unit_test(unsupported_ops_listed_together),
     };
     return cmocka_run_group_tests_name("compiler", tests, NULL, NULL);
