@@ -396,6 +396,8 @@ static int emit_nodes(Emit *e, Diag *d)
             cg_use_kernel(e, "kiln_copy");
             continue;
         }
+        if (ir_outputs_empty(n))   /* no element to compute */
+            continue;
         if (!n->op->emit) {
             node_error(d, n, "%s has no code generator (it must be computable at compile time)",
                        n->op_type);

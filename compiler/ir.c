@@ -174,15 +174,27 @@ void ir_compact(Graph *g)
     g->n_nodes = k;
 }
 
+/* Saturates at INT64_MAX (and treats a negative dim as huge): a hostile shape must read as
+ * "too large" to the checks that follow, never overflow. */
 int64_t ir_numel(const Tensor *t)
 {
     int64_t n = 1;
-    for (int i = 0; i < t->rank; i++)
-        n *= t->dims[i];
+    for (int i = 0; i < t->rank; i++) {
+        if (t->dims[i] == 0)
+            return 0;
+        if (t->dims[i] < 0 || __builtin_mul_overflow(n, t->dims[i], &n))
+            n = INT64_MAX;
+    }
     return n;
 }
 
-int64_t ir_bytes(const Tensor *t) { return ir_numel(t) * (int64_t)dtype_size(t->dtype); }
+int64_t ir_bytes(const Tensor *t)
+{
+    int64_t bytes;
+    if (__builtin_mul_overflow(ir_numel(t), (int64_t)dtype_size(t->dtype), &bytes))
+        return INT64_MAX;
+    return bytes;
+}
 
 int ir_is_const(const Tensor *t) { return t && t->data != NULL; }
 
@@ -260,6 +272,19 @@ float ir_const_float(const Tensor *t, int64_t i)
     if (t->dtype == DT_F64)
         return (float)((const double *)t->data)[i];
     return (float)ir_const_int(t, i);
+}
+
+int ir_outputs_empty(const Node *n)
+{
+    int any = 0;
+    for (int i = 0; i < n->n_outputs; i++) {
+        if (!n->outputs[i])
+            continue;
+        if (ir_numel(n->outputs[i]) != 0)
+            return 0;
+        any = 1;
+    }
+    return any;
 }
 
 void *ir_alloc_data(Graph *g, Tensor *t)

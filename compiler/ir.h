@@ -133,6 +133,8 @@ void ir_compact(Graph *g);
 int64_t ir_numel(const Tensor *t);
 int64_t ir_bytes(const Tensor *t);
 int ir_is_const(const Tensor *t);
+/* Every output of n has zero elements (so there is nothing to compute). */
+int ir_outputs_empty(const Node *n);
 void ir_set_shape(Tensor *t, DType dt, int rank, const int64_t *dims);
 int ir_same_shape(const Tensor *a, const Tensor *b);
 /* Formats the shape as "1x3x96x96" (or "scalar"). */

@@ -49,8 +49,13 @@ int pass_fold_node(Graph *g, Node *n, const PassOptions *o, Diag *d)
         return -1;
     }
     g->folded_bytes += bytes;
-    if (n->op->eval(g, n, d))
+    if (ir_outputs_empty(n)) {   /* nothing to compute; kernels assume non-empty shapes */
+        for (int i = 0; i < n->n_outputs; i++)
+            if (n->outputs[i])
+                ir_alloc_data(g, n->outputs[i]);
+    } else if (n->op->eval(g, n, d)) {
         return -1;
+    }
     for (int i = 0; i < n->n_outputs; i++)
         if (n->outputs[i])
             n->outputs[i]->producer = NULL;

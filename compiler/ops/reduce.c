@@ -114,6 +114,19 @@ static int reduce_infer(Graph *g, Node *n, Diag *d)
             dims[rank++] = x->dims[i];
         }
     }
+    int64_t reduced_count = 1;
+    for (int i = 0; i < p->k.n_red; i++)
+        reduced_count *= p->k.red_dims[i];
+    if (reduced_count == 0 && ir_numel(x) == 0 && p->k.n_keep >= 0) {
+        int64_t kept = 1;
+        for (int i = 0; i < p->k.n_keep; i++)
+            kept *= p->k.keep_dims[i];
+        if (kept > 0) {
+            node_error(d, n, "not supported: it reduces over an empty axis (input %s has no "
+                       "elements)", x->name);
+            return -1;
+        }
+    }
     /* the kernel walks at least one dim on each side */
     if (p->k.n_keep == 0)
         p->k.keep_dims[p->k.n_keep++] = 1;

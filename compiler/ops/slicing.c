@@ -28,8 +28,11 @@ static int walk_make(Node *n, const Tensor *x, int rank, const int64_t *dims,
     for (int i = 0; i < rank; i++) {
         if (dims[i] == 1)
             continue;
-        if (r > 0 && os[r - 1] == strides[i] * dims[i] && dims[i] != 0 && od[r - 1] != 0) {
-            od[r - 1] *= dims[i];
+        int64_t span, merged;   /* hostile shapes: merge only what does not overflow */
+        if (r > 0 && dims[i] != 0 && od[r - 1] != 0 &&
+            !__builtin_mul_overflow(strides[i], dims[i], &span) && os[r - 1] == span &&
+            !__builtin_mul_overflow(od[r - 1], dims[i], &merged)) {
+            od[r - 1] = merged;
             os[r - 1] = strides[i];
             continue;
         }
@@ -195,7 +198,8 @@ static int slice_infer(Graph *g, Node *n, Diag *d)
             return -1;
         }
         dims[a] = slice_len(x->dims[a], step, &s, ends[i]);
-        strides[a] = in_strides[a] * step;
+        /* a step only matters when two or more elements are taken; then |step| < dim */
+        strides[a] = in_strides[a] * (dims[a] > 1 ? step : 1);
         start += s * in_strides[a];
     }
     ir_set_shape(n->outputs[0], x->dtype, x->rank, dims);
