@@ -16,7 +16,7 @@
  * Every path sums each output in (c_in, k_h, k_w) order starting from 0.0f, then adds
  * the bias, then applies the activation (skipped padding taps only differ in a zero's
  * sign), so the paths agree with each other. */
-#define TILE 32
+#define TILE 16
 
 static int is_depthwise(const kiln_conv2d_params *p)
 {
