@@ -205,6 +205,10 @@ static int resize_infer(Graph *g, Node *n, Diag *d)
                        (long long)out[i]);
             return -1;
         }
+        if (out[i] * taps > (1 << 24) - (int64_t)p->n_taps) {   /* tables are allocated now */
+            node_error(d, n, "the interpolation tables would exceed 2^24 entries");
+            return -1;
+        }
         p->n_taps += (int)out[i] * taps;
         p->n_outside += (int)out[i];
     }

@@ -372,6 +372,11 @@ static int depth_to_space_infer(Graph *g, Node *n, Diag *d)
         return -1;
     }
     int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3];
+    if (b > C) {   /* also keeps b * b and H * b from overflowing */
+        node_error(d, n, "blocksize %lld is larger than the channels (%lld)", (long long)b,
+                   (long long)C);
+        return -1;
+    }
     if (C % (b * b)) {
         node_error(d, n, "channels (%lld) are not a multiple of blocksize^2", (long long)C);
         return -1;
