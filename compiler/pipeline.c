@@ -131,8 +131,11 @@ void pipeline_options_text(const Options *o, char *out, size_t size)
     if (o->target && n < (int)size)
         n += snprintf(out + n, size - (size_t)n, ", --target %s", o->target);
     if (o->quantize && n < (int)size)
-        snprintf(out + n, size - (size_t)n, ", --quantize %s --calib-method %s", o->quantize,
-                 o->calib_method ? o->calib_method : "minmax");
+        n += snprintf(out + n, size - (size_t)n, ", --quantize %s --calib-method %s",
+                      o->quantize, o->calib_method ? o->calib_method : "minmax");
+    if (o->sparse != SPARSE_AUTO && n < (int)size)
+        n += snprintf(out + n, size - (size_t)n, ", --sparse %s",
+                      o->sparse == SPARSE_OFF ? "off" : "force");
     if (o->io_in_arena && n < (int)size)
         snprintf(out + n, size - (size_t)n, ", --io-in-arena");
 }

@@ -419,8 +419,8 @@ int cmd_verify(Options *o)
         printf("kiln verify %s (int8; float golden outputs: snr >= %g dB; int8 ones: exact)\n",
                o->model, verify_snr_min(o));
     else
-        printf("kiln verify %s on %s (rtol %g, atol %g)\n", o->model, o->tgt.name, o->rtol,
-               o->atol);
+        printf("kiln verify %s on %s (rtol %g, atol %g)\n", o->model,
+               o->tgt.name[0] ? o->tgt.name : "host", o->rtol, o->atol);
     Graph *g = verify_compile(o, o->data[0], &ac, &d);
     if (!g) {
         arena_free(ac.arena);
