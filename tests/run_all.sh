@@ -7,7 +7,7 @@ status=0; total_pass=0; total_fail=0
 part() {
     log=$(mktemp)
     "$@" 2>&1 | tee "$log" | grep -v '^\[' | grep -vE '^\s*$' | grep -E 'FAIL|passed|skipped' || true
-    line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
     p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.*passed, \([0-9]*\) failed.*/\1/p')
     [ -n "$p" ] || { p=0; f=1; echo "FAIL: $* printed no summary"; }
     total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
