@@ -350,142 +350,6 @@ static inline void kiln_range_inside(int32_t base, int32_t step, int32_t limit, 
 #define KILN_NO_LOOP_VECTORIZE __attribute__((optimize("no-tree-loop-vectorize")))
 #else
 #define KILN_NO_LOOP_VECTORIZE
-/* ---- int8 (s8) kernels ------------------------------------------------------------
- * The scheme of TensorFlow Lite and CMSIS-NN: real = scale * (q - zero_point). Weights are
- * symmetric per output channel (zero point 0), activations asymmetric per tensor, biases
- * int32 with scale input_scale * weight_scale. Every scale ratio is folded at compile time
- * into a (multiplier, shift) pair applied by kiln_requantize(), so s8 kernels use integer
- * arithmetic only. Offsets follow CMSIS-NN: input_offset = -input_zero_point,
- * output_offset = +output_zero_point. Faster variants (DSP, MVE) keep these signatures. */
-
-/* Rounding doubling high multiply: round(a * b / 2^31), saturating the one overflow case
- * (a == b == INT32_MIN). gemmlowp's rule, bit-exact with TensorFlow Lite: a positive tie
- * rounds up, a negative tie towards zero (-50.5 -> -50). */
-static inline int32_t kiln_mul_high_s32(int32_t a, int32_t b)
-{
-    if (a == b && a == INT32_MIN)
-        return INT32_MAX;
-    const int64_t ab = (int64_t)a * (int64_t)b;
-    const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30);
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
-}
-
-/* x / 2^exponent rounded to nearest, ties away from zero (0 <= exponent <= 31). Relies
- * on >> of a negative int32 being arithmetic, as on every compiler kiln targets. */
-static inline int32_t kiln_rounding_shift_s32(int32_t x, int32_t exponent)
-{
-    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
-    const int32_t remainder = x & mask;
-    const int32_t threshold = (mask >> 1) + (x < 0);
-    return (x >> exponent) + (remainder > threshold);
-}
-
-/* acc * multiplier * 2^(shift - 31), rounded twice as TensorFlow Lite and CMSIS-NN do
- * (kiln_mul_high_s32, then kiln_rounding_shift_s32): the one requantization rule of every
- * s8 kernel and of the compiler, within 1 of the exactly rounded value. multiplier is in [2^30, 2^31) (or 0); shift > 0 multiplies
- * by 2^shift first, saturating to int32, shift < 0 is a rounding right shift. */
-static inline int32_t kiln_requantize(int32_t acc, int32_t multiplier, int32_t shift)
-{
-    int64_t v = (int64_t)acc * ((int64_t)1 << (shift > 0 ? shift : 0));
-    v = v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : v;
-    return kiln_rounding_shift_s32(kiln_mul_high_s32((int32_t)v, multiplier),
-                                   shift < 0 ? -shift : 0);
-}
-
-static inline int8_t kiln_clamp_s8(int32_t v, int32_t lo, int32_t hi)
-{
-    return (int8_t)(v < lo ? lo : v > hi ? hi : v);
-}
-
-/* Per-output-channel requantization: channel c uses multiplier[c], shift[c]. */
-typedef struct {
-    const int32_t *multiplier;
-    const int32_t *shift;
-} kiln_per_channel_quant;
-
-/* Offsets and the fused activation as a clamp on the output's int8 range. */
-typedef struct {
-    int32_t input_offset;     /* -input zero point */
-    int32_t output_offset;    /* +output zero point */
-    int32_t act_min, act_max; /* in [-128, 127] */
-} kiln_s8_io;
-
-/* Conv: geometry as for f32 (its act field is unused), w int8 [c_out][c_in/group][k_h][k_w]
- * symmetric per output channel, bias int32 [c_out] or NULL. Padding reads the input zero
- * point (a real 0). */
-typedef struct {
-    kiln_conv2d_params conv;
-    kiln_s8_io io;
-} kiln_conv2d_s8_params;
-
-void kiln_conv2d_s8(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
-                    const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y);
-/* Same result for 1x1 kernels, stride 1, no padding, group 1. */
-void kiln_conv2d_s8_1x1(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
-                        const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y);
-/* Same result for depthwise convolutions (group == c_in, c_out a multiple of c_in). */
-void kiln_dwconv2d_s8(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
-                      const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y);
-
-/* Fully connected (Gemm, MatMul with constant weights): y[m][n] =
- * requant(bias[n] + sum_k w[n][k] * (x[m][k] + input_offset)) + output_offset, clamped. */
-typedef struct {
-    int32_t m, n, k;
-    kiln_s8_io io;
-} kiln_fully_connected_s8_params;
-
-void kiln_fully_connected_s8(const kiln_fully_connected_s8_params *p,
-                             const kiln_per_channel_quant *q, const int8_t *x, const int8_t *w,
-                             const int32_t *bias, int8_t *y);
-
-/* Pools keep the input's scale and zero point. */
-void kiln_maxpool2d_s8(const kiln_pool2d_params *p, const int8_t *x, int8_t *y);
-/* Average of (x - zero_point) rounded half away from zero, plus zero_point; the divisor
- * follows kiln_avgpool2d_f32. */
-void kiln_avgpool2d_s8(const kiln_pool2d_params *p, int32_t zero_point, const int8_t *x,
-                       int8_t *y);
-void kiln_global_avgpool_s8(const kiln_global_pool_params *p, int32_t zero_point,
-                            const int8_t *x, int8_t *y);
-
-/* Add with rescaling (TFLite's scheme): both inputs are shifted left by left_shift and
- * rescaled to a common scale, summed, then requantized to the output. Mul: the product of
- * the offset inputs requantized with output_multiplier/shift. Broadcasting through geometry
- * (op, act unused). */
-typedef struct {
-    kiln_binary_params geometry;
-    int32_t a_offset, b_offset, output_offset;
-    int32_t left_shift;                      /* Add only */
-    int32_t a_multiplier, a_shift;           /* Add only */
-    int32_t b_multiplier, b_shift;           /* Add only */
-    int32_t output_multiplier, output_shift;
-    int32_t act_min, act_max;
-} kiln_binary_s8_params;
-
-void kiln_add_s8(const kiln_binary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
-void kiln_mul_s8(const kiln_binary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
-
-/* Table lookup y = table[x + 128]: any elementwise function of one int8 (activations,
- * rescaling between two scales). The compiler fills the 256 entries. y may alias x. */
-void kiln_lut_s8(int32_t n, const int8_t *table, const int8_t *x, int8_t *y);
-
-/* Softmax, int8 in and out (output scale 1/256, zero point -128). exp_table[d] holds
- * exp(-d * input_scale) in Q20 for d = max - x in [0, 255]; each output is
- * round(256 * e / sum) - 128 computed in integers. x viewed as [outer][len][inner]. */
-void kiln_softmax_s8(const kiln_softmax_params *p, const int32_t *exp_table, const int8_t *x,
-                     int8_t *y);
-
-/* Boundaries between int8 and float ops (and the float wrappers of the generated API):
- * q = clamp(round_half_away(x / scale) + zero_point); x = scale * (q - zero_point). These
- * two use float arithmetic by design; they are not s8 compute kernels. */
-typedef struct {
-    int32_t n;
-    float scale;
-    int32_t zero_point;
-} kiln_quant_params;
-
-void kiln_quantize_f32_s8(const kiln_quant_params *p, const float *x, int8_t *y);
-void kiln_dequantize_s8_f32(const kiln_quant_params *p, const int8_t *x, float *y);
-
 #endif
 
 /* ---- int8 (s8) kernels ------------------------------------------------------------
@@ -535,10 +399,11 @@ static inline int8_t kiln_clamp_s8(int32_t v, int32_t lo, int32_t hi)
     return (int8_t)(v < lo ? lo : v > hi ? hi : v);
 }
 
-/* Per-output-channel requantization: channel c uses multiplier[c], shift[c]. */
+/* Per-output-channel requantization: channel c uses multiplier[c], shift[c] (shifts lie
+ * in [-31, 30], so one byte each). */
 typedef struct {
     const int32_t *multiplier;
-    const int32_t *shift;
+    const int8_t *shift;
 } kiln_per_channel_quant;
 
 /* Offsets and the fused activation as a clamp on the output's int8 range. */

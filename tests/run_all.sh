@@ -25,5 +25,7 @@ part sh tests/run_quant.sh
 part sh tests/run_prune.sh
 part sh tests/run_memory.sh
 part sh tests/run_targets.sh
+part sh tests/run_qdq.sh
+part sh tests/run_quant_scheme.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
