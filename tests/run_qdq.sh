@@ -6,6 +6,8 @@
 #    matches ONNX Runtime exactly (int8 output) or within 0 LSB (float output); the code
 #    uses the int8 kernels and API, no QuantizeLinear/DequantizeLinear reference kernel,
 #    builds with -Wconversion -Werror, is deterministic;
+#  - QLinearConv / QLinearMatMul models (tests/quant/qdq/digits_qlinear*) likewise, and
+#    a QLinearConv that does not fit the scheme stays the reference op;
 #  - round trip: kiln's own --emit-qdq model of a golden model, compiled without
 #    --quantize, gives exactly the outputs of the --quantize build (same scales, same int8
 #    weights), at -O0 and -O3;
@@ -40,6 +42,25 @@ for v in s8 u8; do
         ok; else bad "digits_$v"; fi
     rm -rf "$tmp/a" "$tmp/b"
 done
+
+# QLinearConv / QLinearMatMul (tests/quant/make_qlinear.py, ONNX Runtime outputs): int8
+# kernels, same outputs as ONNX Runtime; with a uint8 graph input the first QLinearConv
+# cannot be made int8 and stays the reference op, the rest is int8
+qlinear() {   # qlinear DIR
+    : >"$tmp/log"
+    "$KILN" verify $1/model.onnx --data $1/test_data_set_0 --data $1/test_data_set_1 \
+        --data $1/test_data_set_2 --data $1/test_data_set_3 >"$tmp/log" 2>&1 &&
+    ! grep 'LSB' "$tmp/log" | grep -v '(0 LSB)' >>"$tmp/log" &&
+    "$KILN" compile $1/model.onnx -o "$tmp/a" --name m --quiet >>"$tmp/log" 2>&1
+}
+d=tests/quant/qdq/digits_qlinear
+if qlinear $d && int8_code "$tmp/a" && grep -c 'kiln_conv2d_s8(' "$tmp/a/m.c" | grep -q 2 &&
+   grep -q 'kiln_fully_connected_s8(' "$tmp/a/m.c"; then ok; else bad qlinear; fi
+rm -rf "$tmp/a"
+d=tests/quant/qdq/digits_qlinear_u8input
+if qlinear $d && grep -q 'kiln_qlinear_conv(' "$tmp/a/m.c" && grep -q 'kiln_conv2d_s8(' "$tmp/a/m.c" &&
+   grep -q 'kiln_fully_connected_s8(' "$tmp/a/m.c"; then ok; else bad qlinear-u8input; fi
+rm -rf "$tmp/a"
 
 # round trip through kiln's own QDQ output
 roundtrip() {   # roundtrip MODEL_DIR CALIB INPUT.npy
