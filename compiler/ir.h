@@ -50,6 +50,13 @@ typedef struct Tensor {
     const char *c_name;          /* identifier in generated code, if any */
     float scale;                 /* int8 tensors: real = scale * (q - zero_point); 0 if not */
     int32_t zero_point;
+    /* QDQ models (passes/qdq_import.c): the model's own quantization of a float tensor.
+     * Activations: q_scale > 0 with q_zero_point (int8). Weights: ch_scale holds n_ch_scale
+     * per-channel scales along ch_axis (n_ch_scale 1: per tensor), zero point 0. */
+    float q_scale;
+    int32_t q_zero_point;
+    const float *ch_scale;
+    int n_ch_scale, ch_axis;
 } Tensor;
 
 /* An ONNX attribute as read from the file, before the op parses it into its struct. */
@@ -115,6 +122,7 @@ typedef struct Graph {
     int io_in_arena;      /* graph inputs and outputs live in the arena (--io-in-arena) */
     int64_t scratch_bytes;
     int64_t scratch_offset;
+    int qdq_imported;     /* quantization parameters came from the model's Q/DQ nodes */
 } Graph;
 
 Graph *ir_graph_new(const char *path);

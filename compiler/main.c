@@ -61,7 +61,8 @@ static const char *usage_compile =
     "  --linker-script F    also write a GNU ld script from the target's memory regions\n"
     "  --report FILE.json   arena_bytes, arena_lower_bound_bytes, step_live_bytes, weights_bytes,\n"
     "                       macs, ops, nodes, tensors (offset, bytes, first_step, last_step),\n"
-    "                       scratch; see docs/memory.md\n"
+    "                       scratch; int8 builds also int8_weight_tensor_bytes,\n"
+    "                       int8_bias_bytes, int8_requant_bytes; see docs/memory.md\n"
     "  --memory-svg FILE.svg  draw the memory plan (x = step, y = arena offset)\n"
     "  --io-in-arena        inputs and outputs live in the arena too: zero-copy I/O through\n"
     "                       NAME_input_ptr(arena), NAME_output_ptr(arena), NAME_run_in_arena()\n"
@@ -72,7 +73,7 @@ static const char *usage_compile =
     "                       Pad pads, Resize scales/sizes, Expand/Tile/Range, Squeeze axes...)\n"
     "                       need it\n"
     "  --force              replace DIR even if it was not written by kiln\n"
-    "  --dump-after PASS    print the IR after PASS (shapes, fold, dce, transpose-pair,\n"
+    "  --dump-after PASS    print the IR after PASS (qdq-import, shapes, fold, dce, transpose-pair,\n"
     "                       view-chain, fold-pad, matmul-gemm, fold-bn, fold-affine, prune,\n"
     "                       fuse-act, dce2, quantize, sparse, layout, views, schedule, plan;\n"
     "                       docs/pruning.md, docs/memory.md)\n"
@@ -84,12 +85,19 @@ static const char *usage_compile =
     "  --calib FILE.npy     calibration samples on axis 0, one file per input in order;\n"
     "  --calib DIR          or DIR/input_K.pb, or DIR/test_data_set_N/input_K.pb\n"
     "  --calib-method M     minmax (default), percentile:P (e.g. percentile:99.99), mse\n"
+    "  --bias-correction    subtract from each bias the mean output shift that rounding the\n"
+    "                       weights causes (E[x] from calibration)\n"
+    "  --weight-clip M      max (default: scale max|w|/127 per channel) or mse (the clipping\n"
+    "                       of max|w| * 1.00 ... 0.50 with the least squared error)\n"
     "  --sparse MODE        auto (default: sparse weights where the cost model says they are\n"
     "                       smaller and faster), off, or force; float and int8 Conv/Gemm\n"
     "                       (with --quantize int8: int8 sparse kernels, bit-exact with\n"
     "                       dense int8); see docs/pruning.md\n"
     "  --emit-qdq FILE.onnx also write the int8 graph as a QDQ ONNX model (opset >= 13),\n"
-    "                       e.g. to run it in ONNX Runtime and compare\n";
+    "                       e.g. to run it in ONNX Runtime and compare\n"
+    "A pre-quantized QDQ model (QuantizeLinear/DequantizeLinear around float ops, int8\n"
+    "weights, int8 or uint8 activations) compiles to int8 without --quantize, with the\n"
+    "model's own scales and zero points (docs/quantization.md)\n";
 
 static const char *usage_verify =
     "usage: kiln verify MODEL.onnx --data DIR [--data DIR ...] [--rtol R] [--atol A]\n"
@@ -309,6 +317,15 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
             if (o->n_calib == MAX_DATA)
                 return usage_error(cmd, "too many %s options", a), -1;
             o->calib[o->n_calib++] = v;
+        } else if (!strcmp(a, "--weight-clip")) {
+            const char *v = VALUE();
+            if (!v)
+                return -1;
+            if (strcmp(v, "mse") != 0 && strcmp(v, "max") != 0)
+                return usage_error(cmd, "--weight-clip '%s': expected max or mse", v), -1;
+            o->weight_mse = !strcmp(v, "mse");
+        } else if (!strcmp(a, "--bias-correction")) {
+            o->bias_correction = 1;
         } else if (!strcmp(a, "--emit-qdq")) {
             if (!(o->emit_qdq = VALUE()))
                 return -1;
@@ -362,8 +379,10 @@ static int parse_split_options(const char *cmd, int argc, char **argv, Options *
     }
     if (!o->model)
         return usage_error(cmd, "missing MODEL.onnx%s", ""), -1;
-    if ((o->n_calib || o->calib_method || o->emit_qdq) && !o->quantize)
-        return usage_error(cmd, "--calib, --calib-method and --emit-qdq need --quantize int8%s",
+    if ((o->n_calib || o->calib_method || o->emit_qdq || o->bias_correction || o->weight_mse) &&
+        !o->quantize)
+        return usage_error(cmd, "--calib, --calib-method, --bias-correction, --weight-clip and "
+                           "--emit-qdq need --quantize int8%s",
                            ""), -1;
     if (o->quantize && !o->n_calib)
         return usage_error(cmd, "--quantize int8 needs --calib FILE.npy (one per input) or "

@@ -15,6 +15,7 @@ static const struct {
     const char *name;
     PassFn fn;
 } pipeline[] = {
+    {"qdq-import", pass_qdq_import}, /* QDQ models: Q/DQ pairs -> tensors' int8 parameters */
     {"shapes", pass_shapes},     /* validate, infer shapes, fold constants on the way */
     {"fold", pass_fold},         /* constant folding, shape subgraphs */
     {"dce", pass_dce},           /* remove unused nodes */
@@ -27,7 +28,7 @@ static const struct {
     {"prune", pass_prune},       /* remove constant (dead) channels */
     {"fuse-act", pass_fuse_act}, /* activations into their producers */
     {"dce2", pass_dce},
-    {"quantize", pass_quantize}, /* --quantize int8: calibrate, rewrite to int8 ops */
+    {"quantize", pass_quantize}, /* --quantize int8 or QDQ model: rewrite to int8 ops */
     {"sparse", pass_sparse},     /* sparse weight encodings where they pay */
     {"layout", pass_layout},     /* per-op weight layouts */
     {"views", pass_views},       /* view ops become aliases */
@@ -37,12 +38,13 @@ static const struct {
 
 static int run_passes(Graph *g, const Options *o, Diag *d)
 {
-    QuantOptions qo = {.calib = o->calib, .n_calib = o->n_calib, .method = o->calib_method,
+    QuantOptions qo = {.bias_correction = o->bias_correction, .weight_mse = o->weight_mse,
+                       .calib = o->calib, .n_calib = o->n_calib, .method = o->calib_method,
                        .quiet = o->quiet};
     PassOptions po = {.max_fold_bytes = (int64_t)256 << 20,
                       .alignment = o->tgt.alignment > 0 ? o->tgt.alignment : 16,
                       .quant = o->quantize ? &qo : NULL,
-                      .sparse = o->sparse};
+                      .sparse = o->sparse, .quiet = o->quiet};
     g->alignment = po.alignment;
     g->io_in_arena = o->io_in_arena;
     for (size_t i = 0; i < KILN_ARRAY_LEN(pipeline); i++) {
@@ -131,8 +133,11 @@ void pipeline_options_text(const Options *o, char *out, size_t size)
     if (o->target && n < (int)size)
         n += snprintf(out + n, size - (size_t)n, ", --target %s", o->target);
     if (o->quantize && n < (int)size)
-        n += snprintf(out + n, size - (size_t)n, ", --quantize %s --calib-method %s",
-                      o->quantize, o->calib_method ? o->calib_method : "minmax");
+        n += snprintf(out + n, size - (size_t)n, ", --quantize %s --calib-method %s%s",
+                      o->quantize, o->calib_method ? o->calib_method : "minmax",
+                      o->bias_correction ? " --bias-correction" : "");
+    if (o->quantize && o->weight_mse && n < (int)size)
+        n += snprintf(out + n, size - (size_t)n, ", --weight-clip mse");
     if (o->sparse != SPARSE_AUTO && n < (int)size)
         n += snprintf(out + n, size - (size_t)n, ", --sparse %s",
                       o->sparse == SPARSE_OFF ? "off" : "force");

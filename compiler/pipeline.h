@@ -61,6 +61,8 @@ typedef struct Options {
     const char *calib[MAX_DATA];
     int n_calib;
     const char *calib_method;
+    int bias_correction;       /* --bias-correction */
+    int weight_mse;            /* --weight-clip mse */
     const char *emit_qdq;     /* write the quantized graph as a QDQ ONNX model */
     double snr_min;           /* verify: minimum SNR in dB of int8 outputs (< 0: default) */
     int profile;              /* bench on a target: instructions per function */
@@ -90,6 +92,10 @@ void pipeline_options_text(const Options *o, char *out, size_t size);
 typedef struct {
     int64_t macs, params, weights_bytes, code_bytes;
     int nodes;
+    /* int8 builds: weights_bytes split into the int8 weight tensors of Conv/Gemm/MatMul,
+     * their int32 biases, their requantization parameters (multiplier, shift) and the rest
+     * (lookup tables, constant operands, float weights); all 0 in a float build */
+    int64_t s8_weight_bytes, s8_bias_bytes, s8_requant_bytes;
 } Totals;
 Totals pipeline_totals(const Graph *g);
 int64_t node_params(const Node *n);

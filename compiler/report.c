@@ -44,6 +44,19 @@ int node_weight_stats(const Node *n, WeightStats *ws)
     return 1;
 }
 
+/* Input j of an int8 Conv/fully connected node: weights, bias, multiplier, shift. */
+static void add_s8_part(Totals *t, const Node *n, int j, int64_t bytes)
+{
+    if (n->op != &op_conv_s8 && n->op != &op_fc_s8)
+        return;
+    if (j == 1)
+        t->s8_weight_bytes += bytes;
+    else if (j == 2)
+        t->s8_bias_bytes += bytes;
+    else if (j == 3 || j == 4)
+        t->s8_requant_bytes += bytes;
+}
+
 Totals pipeline_totals(const Graph *g)
 {
     Totals t = {0};
@@ -57,8 +70,10 @@ Totals pipeline_totals(const Graph *g)
     for (int i = 0; i < g->n_nodes; i++)
         for (int j = 0; j < g->nodes[i]->n_inputs; j++) {
             Tensor *x = g->nodes[i]->inputs[j];
-            if (x && x->data && !seen[x->id]++)
+            if (x && x->data && !seen[x->id]++) {
                 t.weights_bytes += ir_bytes(x);
+                add_s8_part(&t, g->nodes[i], j, ir_bytes(x));
+            }
         }
     t.code_bytes = cg_code_estimate(g);
     return t;
@@ -110,6 +125,11 @@ void print_summary(const Graph *g, FILE *out)
     fprintf(out, "  arena %lld bytes (RAM), weights %lld bytes + code ~%lld bytes (flash, "
             "estimate)\n", (long long)g->arena_bytes, (long long)t.weights_bytes,
             (long long)t.code_bytes);
+    if (t.s8_weight_bytes)
+        fprintf(out, "  int8 weights %lld bytes, biases %lld, requantization %lld, other "
+                "constants %lld\n", (long long)t.s8_weight_bytes, (long long)t.s8_bias_bytes,
+                (long long)t.s8_requant_bytes, (long long)(t.weights_bytes - t.s8_weight_bytes -
+                t.s8_bias_bytes - t.s8_requant_bytes));
     print_pruning(g, out);
 }
 
@@ -190,6 +210,11 @@ int write_report(const Graph *g, const char *path, cJSON *footprint, Diag *d)
     cJSON_AddNumberToObject(root, "arena_bytes", (double)g->arena_bytes);
     memory_report_json(g, root);
     cJSON_AddNumberToObject(root, "weights_bytes", (double)t.weights_bytes);
+    if (t.s8_weight_bytes) {
+        cJSON_AddNumberToObject(root, "int8_weight_tensor_bytes", (double)t.s8_weight_bytes);
+        cJSON_AddNumberToObject(root, "int8_bias_bytes", (double)t.s8_bias_bytes);
+        cJSON_AddNumberToObject(root, "int8_requant_bytes", (double)t.s8_requant_bytes);
+    }
     cJSON_AddNumberToObject(root, "code_bytes_estimate", (double)t.code_bytes);
     cJSON_AddNumberToObject(root, "macs", (double)t.macs);
     cJSON_AddNumberToObject(root, "params", (double)t.params);

@@ -80,6 +80,7 @@ typedef struct {
     double bad_actual, bad_expected;
     int ok;
     int use_snr;         /* quantized output against float golden data */
+    double max_lsb;      /* its largest difference in units of the output's scale */
     double snr_db;
     const char *error;   /* set when the comparison could not run */
 } Check;
@@ -169,6 +170,7 @@ static void compare_quantized(const Tensor *actual, const Tensor *expected, cons
     }
     compare(actual, expected, 0, INFINITY, c);
     c->use_snr = 1;
+    c->max_lsb = round(c->max_abs / y->scale);
     c->snr_db = snr_db(actual, expected);
     c->ok = c->snr_db >= snr_min;
 }
@@ -250,8 +252,8 @@ static void print_check(const Check *c)
         return;
     }
     if (c->use_snr) {
-        printf("  %s: %s: %s  snr %.1f dB  max_abs_err %.3g\n", c->dataset, c->output,
-               c->ok ? "ok      " : "LOW SNR ", c->snr_db, c->max_abs);
+        printf("  %s: %s: %s  snr %.1f dB  max_abs_err %.3g (%.0f LSB)\n", c->dataset,
+               c->output, c->ok ? "ok      " : "LOW SNR ", c->snr_db, c->max_abs, c->max_lsb);
         return;
     }
     printf("  %s: %s: %s  max_abs_err %.3g  max_rel_err %.3g", c->dataset, c->output,

@@ -221,6 +221,8 @@ static void visit_minmax(const Tensor *t, void *ctx)
 {
     CalibRange *r = &((CalibRange *)ctx)[t->id];
     const float *x = t->data;
+    for (int64_t i = 0, n = ir_numel(t); r->mean && i < n; i++)
+        r->mean[i] += x[i] == x[i] ? x[i] : 0.0f;
     for (int64_t i = 0, n = ir_numel(t); i < n; i++) {
         if (x[i] != x[i])
             continue;
@@ -338,8 +340,18 @@ int calib_ranges(Graph *g, const QuantOptions *o, CalibRange *ranges, Diag *d)
     c.was_const = arena_alloc(g->arena, (size_t)g->n_tensors + 1);
     for (int i = 0; i < g->n_tensors; i++)
         c.was_const[i] = g->tensors[i]->data != NULL;
+    /* sums for the per-element means, allocated here: the sweep runs in a scratch arena */
+    for (int i = 0; i < g->n_tensors; i++) {
+        const Tensor *t = g->tensors[i];
+        if (o->bias_correction && !t->data && t->dtype == DT_F32 && t->rank >= 0 &&
+            ir_numel(t) > 0)
+            ranges[i].mean = arena_array(g->arena, (size_t)ir_numel(t), sizeof(double));
+    }
     if (load_samples(&c, o, d) || sweep(&c, visit_minmax, ranges, "ranges", o, d))
         return -1;
+    for (int i = 0; i < g->n_tensors; i++)
+        for (int64_t k = 0; ranges[i].mean && k < ir_numel(g->tensors[i]); k++)
+            ranges[i].mean[k] /= c.n_samples;
     if (!o->method || !strcmp(o->method, "minmax"))
         return 0;
     HistCtx h = {ranges, arena_array(g->arena, (size_t)g->n_tensors + 1, sizeof(double *))};

@@ -11,6 +11,8 @@ typedef struct QuantOptions {
     int n_calib;
     const char *method;        /* "minmax" (default), "percentile:P", "mse" */
     int quiet;                 /* no progress bar, no fallback note */
+    int bias_correction;       /* --bias-correction */
+    int weight_mse;            /* --weight-clip mse: per-channel clipping by least error */
 } QuantOptions;
 typedef enum { SPARSE_AUTO = 0, SPARSE_OFF, SPARSE_FORCE } SparseMode;
 
@@ -19,9 +21,13 @@ typedef struct PassOptions {
                                  node and summed over the model) */
     SparseMode sparse;        /* --sparse: sparse weight encodings per the cost model */
     int64_t alignment;        /* arena alignment in bytes */
-    const QuantOptions *quant;/* NULL: the model stays float */
+    const QuantOptions *quant;/* NULL: the model stays float (unless it is a QDQ model) */
+    int quiet;                /* no notes on stderr */
 } PassOptions;
 
+/* QDQ models: Q/DQ pairs and dequantized constant weights become quantization
+ * parameters on float tensors (no-op with --quantize). */
+int pass_qdq_import(Graph *g, const PassOptions *o, Diag *d);
 int pass_shapes(Graph *g, const PassOptions *o, Diag *d);
 int pass_fold(Graph *g, const PassOptions *o, Diag *d);
 /* Folds one node if its inputs are constant (used by pass_shapes as it goes). */
@@ -56,6 +62,7 @@ int plan_check(const Graph *g, Diag *d);
 typedef struct {
     float lo, hi;
     int seen;
+    double *mean;   /* per element, over the samples (for bias correction); NULL if none */
 } CalibRange;
 
 /* Runs the float graph (the runtime kernels, through each op's eval) on every sample and

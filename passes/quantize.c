@@ -34,6 +34,9 @@ typedef struct {
     const char *fallback[64];/* op types left in float, for the note */
     int fallback_count[64];
     int n_fallback;
+    int model_params;        /* QDQ model: scales from the model (q_scale), no calibration */
+    int bias_correction;     /* --bias-correction: ranges[].mean corrects the biases */
+    int weight_mse;          /* --weight-clip mse */
 } Quant;
 
 /* ---- scales ---------------------------------------------------------------------------- */
@@ -122,6 +125,11 @@ static Node *new_node(Quant *q, const OpDef *op, const char *name, Tensor *in, T
 
 static void set_qparams(Quant *q, Tensor *t, const Tensor *range_of)
 {
+    if (range_of->q_scale > 0) {
+        t->scale = range_of->q_scale;
+        t->zero_point = range_of->q_zero_point;
+        return;
+    }
     const CalibRange *r = range_of->id < q->n_ranged ? &q->ranges[range_of->id] : NULL;
     quant_affine(r && r->seen ? r->lo : 0, r && r->seen ? r->hi : 0, &t->scale, &t->zero_point);
 }
@@ -193,23 +201,80 @@ static int act_clamp(const kiln_act *a, const Tensor *y, int32_t *lo, int32_t *h
     return 0;
 }
 
+/* The model's scale of output channel c of weight tensor w (QDQ models), whose channels
+ * lie on `axis`; 0 if the model gave none that fits. */
+static float model_weight_scale(const Tensor *w, int axis, int64_t channels, int64_t c)
+{
+    if (!w->ch_scale)
+        return 0.0f;
+    if (w->n_ch_scale == 1)
+        return w->ch_scale[0];
+    if (w->ch_axis != axis || w->n_ch_scale != channels)
+        return 0.0f;
+    return w->ch_scale[c];
+}
+
+/* Bias correction: the expected change of a channel's output that rounding its weights
+ * causes, sum_i (q_i * scale - w_i) * E[x_i], with E[x] from calibration. Subtracted from
+ * the bias, it keeps the output's mean where the float model has it. */
+static double weight_error_mean(const float *w, const int8_t *wq, int64_t per, float mul,
+                                float scale, const double *x_mean)
+{
+    double e = 0;
+    for (int64_t i = 0; i < per; i++)
+        e += ((double)wq[i] * scale - (double)(w[i] * mul)) * x_mean[i];
+    return e;
+}
+
+/* Squared error of one channel's weights quantized symmetric with scale s. */
+static double weight_sq_error(const float *w, int64_t per, float mul, float s)
+{
+    double e = 0;
+    for (int64_t i = 0; i < per; i++) {
+        const double v = (double)(w[i] * mul), r = round(v / s);
+        const double d = v - (r < -127 ? -127 : r > 127 ? 127 : r) * s;
+        e += d * d;
+    }
+    return e;
+}
+
+/* The scale of a channel's weights: of the clipping ranges amax * 1.00, 0.99, ... 0.50,
+ * the one with the least squared error (amax itself unless clipping outliers pays). */
+static float mse_weight_scale(const float *w, int64_t per, float mul, float amax)
+{
+    float best = amax / 127.0f;
+    double best_err = weight_sq_error(w, per, mul, best);
+    for (int k = 1; k <= 50; k++) {
+        const float s = amax * (1.0f - (float)k / 100.0f) / 127.0f;
+        const double e = weight_sq_error(w, per, mul, s);
+        if (e < best_err) {
+            best_err = e;
+            best = s;
+        }
+    }
+    return best;
+}
+
 /* Quantizes weights laid out [channels][per] (times `mul`) symmetric per channel, the
  * bias (times bias_mul) to int32, and the per-channel requantization of
- * in_scale * w_scale / out_scale. Fills node inputs 1..4. */
+ * in_scale * w_scale / out_scale. Fills node inputs 1..4. The scale of channel c is the
+ * model's (wt, channels on wt_axis: QDQ models) or max |w| / 127. */
 static const float *quantize_weights(Quant *q, Node *n, const float *w, int64_t channels,
                                     int64_t per, float mul, const float *bias,
                                     int64_t bias_stride, float bias_mul, const Tensor *x,
-                                    const Tensor *y)
+                                    const Tensor *y, const Tensor *wt, int wt_axis,
+                                    const double *col_mean, int64_t ch_per_group)
 {
     Graph *g = q->g;
     const char *base = n->name[0] ? n->name : n->op_type;
     Tensor *wq = new_const(q, arena_printf(g->arena, "%s.w_s8", base), DT_S8, channels * per);
     int64_t wdims[2] = {channels, per};
     ir_set_shape(wq, DT_S8, 2, wdims);
-    Tensor *bq = bias ? new_const(q, arena_printf(g->arena, "%s.b_s32", base), DT_S32, channels)
-                      : NULL;
+    Tensor *bq = bias || col_mean
+                 ? new_const(q, arena_printf(g->arena, "%s.b_s32", base), DT_S32, channels)
+                 : NULL;
     Tensor *mq = new_const(q, arena_printf(g->arena, "%s.multiplier", base), DT_S32, channels);
-    Tensor *sq = new_const(q, arena_printf(g->arena, "%s.shift", base), DT_S32, channels);
+    Tensor *sq = new_const(q, arena_printf(g->arena, "%s.shift", base), DT_S8, channels);
     int8_t *wd = wq->data;
     float *scales = arena_array(g->arena, (size_t)channels + 1, sizeof(float));
     for (int64_t c = 0; c < channels; c++) {
@@ -218,19 +283,29 @@ static const float *quantize_weights(Quant *q, Node *n, const float *w, int64_t 
             float v = fabsf(w[c * per + i] * mul);
             amax = v > amax ? v : amax;
         }
-        const float ws = scales[c] = amax > 0 ? amax / 127.0f : 1.0f;
+        const float given = model_weight_scale(wt, wt_axis, channels, c) * fabsf(mul);
+        const float ws = scales[c] = given > 0 ? given
+                                   : amax > 0 && q->weight_mse
+                                   ? mse_weight_scale(w + c * per, per, mul, amax)
+                                   : amax > 0 ? amax / 127.0f
+                                   : 1.0f;
         for (int64_t i = 0; i < per; i++) {
             double v = round((double)(w[c * per + i] * mul) / ws);
             wd[c * per + i] = (int8_t)(v < -127 ? -127 : v > 127 ? 127 : v);
         }
         const double bias_scale = (double)x->scale * ws;
         if (bq) {
-            double b = round((double)(bias[c * bias_stride] * bias_mul) / bias_scale);
+            double bf = bias ? (double)(bias[c * bias_stride] * bias_mul) : 0.0;
+            if (col_mean)
+                bf -= weight_error_mean(w + c * per, wd + c * per, per, mul, ws,
+                                        col_mean + (c / ch_per_group) * per);
+            double b = round(bf / bias_scale);
             ((int32_t *)bq->data)[c] = (int32_t)(b > 2147483647.0 ? 2147483647.0
                                                  : b < -2147483648.0 ? -2147483648.0 : b);
         }
-        quant_multiplier(bias_scale / y->scale, &((int32_t *)mq->data)[c],
-                         &((int32_t *)sq->data)[c]);
+        int32_t shift;
+        quant_multiplier(bias_scale / y->scale, &((int32_t *)mq->data)[c], &shift);
+        ((int8_t *)sq->data)[c] = (int8_t)shift;   /* in [-31, 30] */
     }
     n->inputs[1] = wq;
     n->inputs[2] = bq;
@@ -250,6 +325,45 @@ static void resize_inputs(Quant *q, Node *n, int count)
 }
 
 /* ---- per-op lowering: each returns 1 if it made n int8, 0 to leave it float ---------- */
+
+/* E[x] seen by each weight of a group of a Conv (layout [c_in/group][kh][kw] per group):
+ * its input channel's mean over the calibration samples and positions. NULL if x has no
+ * calibrated mean (QDQ models, or a tensor made after calibration). */
+static const double *conv_col_mean(Quant *q, const Tensor *x, const kiln_conv2d_params *k,
+                                   int64_t per)
+{
+    const double *m = q->bias_correction && x->id < q->n_ranged ? q->ranges[x->id].mean : NULL;
+    if (!m)
+        return NULL;
+    const int64_t hw = (int64_t)k->h_in * k->w_in, taps = (int64_t)k->k_h * k->k_w;
+    const int64_t cin_g = k->c_in / k->group;
+    double *ch = arena_array(q->g->arena, (size_t)k->c_in + 1, sizeof(double));
+    for (int64_t c = 0; c < k->c_in; c++) {
+        for (int64_t b = 0; b < k->n; b++)
+            for (int64_t i = 0; i < hw; i++)
+                ch[c] += m[(b * k->c_in + c) * hw + i];
+        ch[c] /= (double)(hw * k->n);
+    }
+    double *col = arena_array(q->g->arena, (size_t)(k->group * per) + 1, sizeof(double));
+    for (int64_t g = 0; g < k->group; g++)
+        for (int64_t i = 0; i < per; i++)
+            col[g * per + i] = ch[g * cin_g + i / taps];
+    return col;
+}
+
+/* E[x] of each of the kk input features of a fully connected op (x as [m][kk]). */
+static const double *fc_col_mean(Quant *q, const Tensor *x, int64_t kk)
+{
+    const double *m = q->bias_correction && x->id < q->n_ranged ? q->ranges[x->id].mean : NULL;
+    if (!m || kk <= 0)
+        return NULL;
+    const int64_t rows = ir_numel(x) / kk;
+    double *col = arena_array(q->g->arena, (size_t)kk + 1, sizeof(double));
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t i = 0; i < kk; i++)
+            col[i] += m[r * kk + i] / (double)rows;
+    return col;
+}
 
 static int lower_conv(Quant *q, Node *n)
 {
@@ -277,8 +391,10 @@ static int lower_conv(Quant *q, Node *n)
               : k->group == k->c_in && k->group > 1 ? "kiln_dwconv2d_s8" : "kiln_conv2d_s8";
     resize_inputs(q, n, 5);
     n->inputs[0] = xs;
-    p->w_scale = quantize_weights(q, n, w->data, k->c_out, ir_numel(w) / k->c_out, 1.0f,
-                                  b ? b->data : NULL, 1, 1.0f, xs, y);
+    const int64_t per = ir_numel(w) / k->c_out;
+    p->w_scale = quantize_weights(q, n, w->data, k->c_out, per, 1.0f, b ? b->data : NULL, 1,
+                                  1.0f, xs, y, w, 0, conv_col_mean(q, x, k, per),
+                                  k->c_out / k->group);
     ir_set_shape(n->inputs[1], DT_S8, w->rank, w->dims);
     n->op = &op_conv_s8;
     n->params = p;
@@ -329,7 +445,7 @@ static int lower_fc(Quant *q, Node *n)
     resize_inputs(q, n, 5);
     n->inputs[0] = xs;
     p->w_scale = quantize_weights(q, n, wt, nn, kk, alpha, c ? c->data : NULL, c_stride, beta,
-                                  xs, y);
+                                  xs, y, w, trans_b ? 0 : 1, fc_col_mean(q, x, kk), nn);
     n->op = &op_fc_s8;
     n->params = p;
     return 1;
@@ -557,11 +673,33 @@ static const struct {
     {"Unsqueeze", lower_view}, {"Identity", lower_view}, {"Dropout", lower_view},
 };
 
+/* QDQ models: an op is int8 only where the model quantized its float inputs and (unless
+ * the op keeps its input's scale) its output. */
+static int has_model_params(const Node *n)
+{
+    static const char *const keeps_scale[] = {"MaxPool", "AveragePool", "GlobalAveragePool",
+        "Softmax", "Transpose", "Pad", "Gather", "Flatten", "Reshape", "Squeeze",
+        "Unsqueeze", "Identity", "Dropout"};
+    for (int i = 0; i < n->n_inputs; i++) {
+        const Tensor *t = n->inputs[i];
+        if (t && !ir_is_const(t) && !is_s8(t) && !(t->q_scale > 0))
+            return 0;
+        if (i == 0 && (!t || ir_is_const(t)))
+            return 0;
+    }
+    for (size_t i = 0; i < KILN_ARRAY_LEN(keeps_scale); i++)
+        if (is_op(n, keeps_scale[i]))
+            return 1;
+    return n->outputs[0]->q_scale > 0;
+}
+
 /* 1 int8, 0 float, -1 error. */
 static int lower(Quant *q, Node *n)
 {
     if (n->outputs[0]->dtype != DT_F32 || (n->inputs[0] && n->inputs[0]->dtype != DT_F32 &&
                                            !is_s8(n->inputs[0])))
+        return 0;
+    if (q->model_params && !has_model_params(n))
         return 0;
     for (size_t i = 0; i < KILN_ARRAY_LEN(lowerings); i++)
         if (is_op(n, lowerings[i].op))
@@ -613,9 +751,9 @@ static void quantize_output(Quant *q, Tensor *y)
     boundary(q, &op_quantize_s8, f, y, y);
 }
 
-static void print_note(const Quant *q, const QuantOptions *o)
+static void print_note(const Quant *q, int quiet)
 {
-    if (o->quiet || q->n_fallback == 0)
+    if (quiet || q->n_fallback == 0)
         return;
     fprintf(stderr, "kiln: int8: no int8 kernel, run in float between dequantize/quantize:");
     for (int i = 0; i < q->n_fallback; i++)
@@ -625,11 +763,13 @@ static void print_note(const Quant *q, const QuantOptions *o)
 
 int pass_quantize(Graph *g, const PassOptions *o, Diag *d)
 {
-    if (!o->quant)
+    if (!o->quant && !g->qdq_imported)
         return 0;
-    Quant q = {.g = g, .d = d, .n_ranged = g->n_tensors};
+    Quant q = {.g = g, .d = d, .n_ranged = g->n_tensors, .model_params = !o->quant,
+               .bias_correction = o->quant && o->quant->bias_correction,
+               .weight_mse = o->quant && o->quant->weight_mse};
     q.ranges = arena_array(g->arena, (size_t)g->n_tensors + 1, sizeof(CalibRange));
-    if (calib_ranges(g, o->quant, q.ranges, d))
+    if (o->quant && calib_ranges(g, o->quant, q.ranges, d))
         return -1;
     int n0 = g->n_nodes;
     Node **old = arena_array(g->arena, (size_t)n0 + 1, sizeof(Node *));
@@ -643,7 +783,8 @@ int pass_quantize(Graph *g, const PassOptions *o, Diag *d)
         slots += 1 + 2 * (int64_t)old[i]->n_inputs;
     q.order = arena_array(g->arena, (size_t)slots, sizeof(Node *));
     for (int i = 0; i < g->n_inputs; i++)
-        make_s8_output(&q, g->inputs[i]);
+        if (!q.model_params || g->inputs[i]->q_scale > 0)
+            make_s8_output(&q, g->inputs[i]);
     for (int i = 0; i < n0; i++) {
         Node *n = old[i];
         if (n->dead)
@@ -659,6 +800,6 @@ int pass_quantize(Graph *g, const PassOptions *o, Diag *d)
         quantize_output(&q, g->outputs[i]);
     g->nodes = q.order;
     g->n_nodes = g->cap_nodes = q.n_order;
-    print_note(&q, o->quant);
+    print_note(&q, o->quiet);
     return 0;
 }

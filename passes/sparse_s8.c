@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Unstructured sparsity for the int8 ops (Conv.s8, FullyConnected.s8; run by pass_sparse
  * after quantization): weights with enough zeros become kiln_sparse_s8, a bitmap of the
- * nonzeros (1 bit per weight) plus the nonzero values, with the shift stored as int8 and
- * the bias as int16 when it fits. Bitmap over index lists: at int8, a uint8 position per
+ * nonzeros (1 bit per weight) plus the nonzero values, with the int8 shift of the dense op
+ * and the bias as int16 when it fits. Bitmap over index lists: at int8, a uint8 position per
  * nonzero would cost as much as the value itself, so at 80 % zeros the bitmap is 0.325
  * bytes per weight against 0.4 (uint8) or 0.6 (uint16).
  *
  * Cost model (per layer; a Cortex-M-class core, no SIMD):
- *   flash: dense rows * row_len + 4 * rows (shift) + bias + multiplier; sparse
+ *   flash: dense rows * row_len + rows (shift) + bias + multiplier; sparse
  *     ceil(rows * row_len / 8) + nnz + rows (shift) + bias (2 or 4 per row) + multiplier.
  *   instructions: dense 4 per MAC (two loads, offset add, MLA) + 12 per output
  *     (requantize, clamp, store); sparse Conv 5 per executed MAC (the int32 accumulator
@@ -48,11 +48,6 @@ static int layer_of(Node *n, Layer *l)
     l->bias = n->inputs[2];
     l->shift = n->inputs[4];
     l->outputs = ir_numel(n->outputs[0]);
-    for (int64_t r = 0; r < l->rows; r++) {
-        int32_t s = ((const int32_t *)l->shift->data)[r];
-        if (s < -128 || s > 127)
-            return 0;
-    }
     return l->rows * l->row_len < INT32_MAX;
 }
 
@@ -91,7 +86,7 @@ static SparseInfo cost(Node *n, const Layer *l)
             }
     const int64_t mask = (l->rows * l->row_len + 7) / 8;
     const int64_t quant = 4 * l->rows + (l->bias ? 4 * l->rows : 0);   /* multiplier, bias */
-    s.dense_bytes = l->rows * l->row_len + 4 * l->rows + quant;
+    s.dense_bytes = l->rows * l->row_len + l->rows + quant;
     s.bytes = mask + s.nnz + l->rows + quant - (bias_fits_s16(l) ? 2 * l->rows : 0);
     s.dense_instr = 4 * s.dense_macs + 12 * l->outputs;
     s.instr = l->is_conv ? 5 * s.macs + l->n_images * (2 * mask + 10 * s.nnz) + 14 * l->outputs
@@ -112,24 +107,21 @@ static void encode(Graph *g, Node *n, const Layer *l, const SparseInfo *s)
 {
     Tensor *mask = new_const(g, n, "mask", DT_U8, (l->rows * l->row_len + 7) / 8);
     Tensor *val = new_const(g, n, "val", DT_S8, s->nnz);
-    Tensor *shift = new_const(g, n, "shift", DT_S8, l->rows);
     uint8_t *md = mask->data;
-    int8_t *vd = val->data, *sd = shift->data;
+    int8_t *vd = val->data;
     int64_t k = 0;
     for (int64_t i = 0; i < l->rows * l->row_len; i++)
         if (l->w[i]) {
             md[i / 8] = (uint8_t)(md[i / 8] | 1u << (i % 8));
             vd[k++] = l->w[i];
         }
-    for (int64_t r = 0; r < l->rows; r++)
-        sd[r] = (int8_t)((const int32_t *)l->shift->data)[r];
     Tensor *bias = l->bias;
     if (bias_fits_s16(l)) {
         bias = new_const(g, n, "bias", DT_S16, l->rows);
         for (int64_t r = 0; r < l->rows; r++)
             ((int16_t *)bias->data)[r] = (int16_t)((const int32_t *)l->bias->data)[r];
     }
-    op_make_sparse_s8(g, n, mask, val, shift, bias, s);
+    op_make_sparse_s8(g, n, mask, val, l->shift, bias, s);
 }
 
 void sparse_s8_node(Graph *g, Node *n, SparseMode mode)

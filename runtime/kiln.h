@@ -455,10 +455,11 @@ static inline int8_t kiln_clamp_s8(int32_t v, int32_t lo, int32_t hi)
     return (int8_t)(v < lo ? lo : v > hi ? hi : v);
 }
 
-/* Per-output-channel requantization: channel c uses multiplier[c], shift[c]. */
+/* Per-output-channel requantization: channel c uses multiplier[c], shift[c] (shifts lie
+ * in [-31, 30], so one byte each). */
 typedef struct {
     const int32_t *multiplier;
-    const int32_t *shift;
+    const int8_t *shift;
 } kiln_per_channel_quant;
 
 /* Offsets and the fused activation as a clamp on the output's int8 range. */
@@ -534,7 +535,7 @@ static inline int32_t kiln_requantize_dsp(int32_t acc, int32_t multiplier, int32
 #endif
 void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *cols,
                       int32_t n_cols, const int32_t *bias, const int32_t *multiplier,
-                      const int32_t *shift, const kiln_s8_io *io, int8_t *y, ptrdiff_t oc_stride,
+                      const int8_t *shift, const kiln_s8_io *io, int8_t *y, ptrdiff_t oc_stride,
                       ptrdiff_t col_stride);
 
 /* Pools keep the input's scale and zero point. */
@@ -591,7 +592,7 @@ void kiln_dequantize_s8_f32(const kiln_quant_params *p, const int8_t *x, float *
  * (LSB first in each byte, rows packed without padding) is set when weight u of row r is
  * nonzero, and val holds the nonzero weights in that order. One bit per weight plus one
  * byte per nonzero: at 80 % zeros 0.325 bytes per weight against 1. The requantization
- * shift is stored as int8 here (1 byte per row, not 4), and the bias as int16 when every
+ * shift is one int8 per row (as in kiln_per_channel_quant), and the bias int16 when every
  * entry fits (bias16), else int32 (bias32), or neither. The sparse kernels give the dense
  * s8 kernels' bits exactly: the int32 sum over the nonzero products is the same sum. */
 typedef struct {

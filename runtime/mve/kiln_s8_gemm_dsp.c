@@ -61,7 +61,7 @@ static int32_t dot_1(const int8_t *w, int32_t k4, const int16_t *cols, int32_t j
 
 void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *cols,
                       int32_t n_cols, const int32_t *bias, const int32_t *multiplier,
-                      const int32_t *shift, const kiln_s8_io *io, int8_t *y, ptrdiff_t oc_stride,
+                      const int8_t *shift, const kiln_s8_io *io, int8_t *y, ptrdiff_t oc_stride,
                       ptrdiff_t col_stride)
 {
     const int32_t k4 = k & ~3;

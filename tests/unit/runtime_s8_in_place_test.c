@@ -18,7 +18,8 @@ enum { GUARD = 16 };
 typedef struct {
     kiln_conv2d_s8_params p;
     int8_t *x, *w;
-    int32_t *bias, *mult, *shift;
+    int32_t *bias, *mult;
+    int8_t *shift;
     size_t nx, ny;
 } Case;
 
@@ -37,7 +38,7 @@ static void make_case(Case *c, const kiln_conv2d_params *geom, uint32_t seed)
     const size_t nw = (size_t)k->c_out * (size_t)(k->c_in / k->group * k->k_h * k->k_w);
     c->x = malloc(c->nx), c->w = malloc(nw);
     c->bias = malloc((size_t)k->c_out * 4), c->mult = malloc((size_t)k->c_out * 4);
-    c->shift = malloc((size_t)k->c_out * 4);
+    c->shift = malloc((size_t)k->c_out);
     for (size_t i = 0; i < c->nx; i++)
         c->x[i] = rand_s8(&r);
     for (size_t i = 0; i < nw; i++) {
@@ -47,7 +48,7 @@ static void make_case(Case *c, const kiln_conv2d_params *geom, uint32_t seed)
     for (int32_t oc = 0; oc < k->c_out; oc++) {
         c->bias[oc] = (int32_t)(test_next(&r) % 20001u) - 10000;
         c->mult[oc] = (int32_t)(1073741824u + test_next(&r) % 1073741823u);
-        c->shift[oc] = -(int32_t)(6 + test_next(&r) % 8u);
+        c->shift[oc] = (int8_t)-(int32_t)(6 + test_next(&r) % 8u);
     }
 }
 

@@ -80,7 +80,8 @@ static void test_requantize_matches_real(void **state)
 static void test_conv_hand(void **state)
 {
     (void)state;
-    const int32_t mult = 1 << 30, shift = 0, bias = 3;
+    const int32_t mult = 1 << 30, bias = 3;
+    const int8_t shift = 0;
     const kiln_per_channel_quant q = {&mult, &shift};
     kiln_conv2d_s8_params p = {{1, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1,
                                 {KILN_ACT_NONE, 0.0f, 0.0f}, KILN_CONV_SEPARATE},
@@ -100,7 +101,8 @@ static void test_conv_hand(void **state)
 typedef struct {
     kiln_conv2d_s8_params p;
     int8_t *x, *w, *want_exact, *want_real;
-    int32_t *bias, *mult, *shift;
+    int32_t *bias, *mult;
+    int8_t *shift;
     double *real;
     size_t ny;
 } ConvCase;
@@ -115,7 +117,7 @@ static void conv_case(ConvCase *c, uint32_t seed)
     c->ny = (size_t)(k->n * k->c_out * k->h_out * k->w_out);
     c->x = malloc(nx), c->w = malloc(nw), c->want_exact = malloc(c->ny), c->want_real = malloc(c->ny);
     c->bias = malloc((size_t)k->c_out * 4), c->mult = malloc((size_t)k->c_out * 4);
-    c->shift = malloc((size_t)k->c_out * 4), c->real = malloc((size_t)k->c_out * 8);
+    c->shift = malloc((size_t)k->c_out), c->real = malloc((size_t)k->c_out * 8);
     for (size_t i = 0; i < nx; i++)
         c->x[i] = rand_s8(&r);
     for (size_t i = 0; i < nw; i++)
@@ -123,7 +125,9 @@ static void conv_case(ConvCase *c, uint32_t seed)
     for (int32_t oc = 0; oc < k->c_out; oc++) {
         c->bias[oc] = (int32_t)(test_next(&r) % 20001u) - 10000;
         c->real[oc] = exp(test_uniform(&r, -9.0f, -4.0f));
-        quant_multiplier(c->real[oc], &c->mult[oc], &c->shift[oc]);
+        int32_t sh;
+        quant_multiplier(c->real[oc], &c->mult[oc], &sh);
+        c->shift[oc] = (int8_t)sh;
     }
     const int32_t cin_g = k->c_in / k->group, cout_g = k->c_out / k->group;
     for (int32_t n = 0; n < k->n; n++)
@@ -224,7 +228,8 @@ static void test_fully_connected(void **state)
     enum { M = 3, N = 5, K = 37 };
     test_rng r = {5};
     int8_t x[M * K], w[N * K], y[M * N], want[M * N];
-    int32_t bias[N], mult[N], shift[N];
+    int32_t bias[N], mult[N], sh;
+    int8_t shift[N];
     double real[N];
     for (int i = 0; i < M * K; i++)
         x[i] = rand_s8(&r);
@@ -233,7 +238,8 @@ static void test_fully_connected(void **state)
     for (int j = 0; j < N; j++) {
         bias[j] = (int32_t)(test_next(&r) % 2001u) - 1000;
         real[j] = exp(test_uniform(&r, -8.0f, -5.0f));
-        quant_multiplier(real[j], &mult[j], &shift[j]);
+        quant_multiplier(real[j], &mult[j], &sh);
+        shift[j] = (int8_t)sh;
     }
     const kiln_fully_connected_s8_params p = {M, N, K, {-3, 10, 0, 127}};  /* clamped at q = 0 */
     for (int i = 0; i < M; i++)

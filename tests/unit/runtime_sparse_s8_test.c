@@ -59,7 +59,7 @@ static Weights make_weights(test_rng *r, int32_t rows, int32_t row_len, float sp
     }
     e.s = (kiln_sparse_s8){e.mask, e.val, bias_kind == 1 ? e.bias : NULL,
                            bias_kind == 2 ? e.bias16 : NULL, e.mult, e.shift8};
-    e.q = (kiln_per_channel_quant){e.mult, e.shift};
+    e.q = (kiln_per_channel_quant){e.mult, e.shift8};
     return e;
 }
 

@@ -22,7 +22,8 @@ void ref_kiln_fully_connected_s8(const kiln_fully_connected_s8_params *p,
 #define MAX_W 40000
 #define MAX_C 1024
 static int8_t xbuf[MAX_X], wbuf[MAX_W], ya[MAX_X], yb[MAX_X];
-static int32_t bias[MAX_C], mult[MAX_C], shift[MAX_C];
+static int32_t bias[MAX_C], mult[MAX_C];
+static int8_t shift[MAX_C];
 static uint32_t seed = 12345u;
 static int failures, cases;
 
@@ -48,7 +49,7 @@ static kiln_s8_io random_quant(int32_t n_ch, int32_t k)
     for (int32_t c = 0; c < n_ch; c++) {
         bias[c] = rnd_in(-20000, 20000);
         mult[c] = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu));
-        shift[c] = (c % 7 == 3) ? rnd_in(1, 3) : sh + rnd_in(-1, 1); /* some left shifts */
+        shift[c] = (int8_t)((c % 7 == 3) ? rnd_in(1, 3) : sh + rnd_in(-1, 1)); /* some left shifts */
     }
     kiln_s8_io io = {rnd_in(-127, 128), rnd_in(-128, 127), -128, 127};
     if (rnd() & 1)
