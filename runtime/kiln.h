@@ -908,6 +908,39 @@ void kiln_math_f32(const kiln_math_params *p, const float *x, float *y);
 void kiln_log_softmax_f32(const kiln_softmax_params *p, const float *x, float *y);
 void kiln_hardmax_f32(const kiln_softmax_params *p, const float *x, float *y);
 
+/* ---- NegativeLogLikelihoodLoss, SoftmaxCrossEntropyLoss ------------------------------
+ * x is [n][c][inner] (N x C x d1..dk), target [n][inner] int64, w [c] or NULL (all 1).
+ * A target equal to ignore_index (when has_ignore) contributes loss 0 and weight 0. */
+typedef enum { KILN_LOSS_NONE = 0, KILN_LOSS_SUM, KILN_LOSS_MEAN } kiln_loss_reduction;
+
+typedef struct {
+    int32_t n, c, inner;
+    kiln_loss_reduction reduction;
+    int32_t has_ignore;
+    int64_t ignore_index;
+} kiln_loss_params;
+
+/* y is [n][inner] (none) or one value (sum; mean: divided by the summed weights of the
+ * targets not ignored). Returns -1, reading nothing out of bounds, when a target that is
+ * not ignore_index lies outside [0, c); y is then unspecified. */
+int kiln_nll_loss_f32(const kiln_loss_params *p, const float *x, const int64_t *target,
+                      const float *w, float *y);
+/* NLL of the log-softmax of x over c; log_prob (x's shape) receives it, or is NULL.
+ * log_prob must not alias x. */
+int kiln_sce_loss_f32(const kiln_loss_params *p, const float *x, const int64_t *target,
+                      const float *w, float *y, float *log_prob);
+/* Shared by the two kernels (kiln_nll_loss_f32.c). */
+typedef struct {
+    float sum, weight;   /* of the losses and of the weights of the targets not ignored */
+} kiln_loss_acc;
+/* The class of target t: t in [0, c), -1 when ignored, -2 when out of range. */
+int32_t kiln_loss_class(const kiln_loss_params *p, int64_t t);
+/* Records element e's loss and weight: stored in y (none) or added to acc. */
+void kiln_loss_put(const kiln_loss_params *p, kiln_loss_acc *acc, float *y, ptrdiff_t e,
+                   float loss, float weight);
+/* Writes the reduced value of acc to y[0] (sum or mean; nothing for none). */
+void kiln_loss_finish(const kiln_loss_params *p, const kiln_loss_acc *acc, float *y);
+
 
 /* ---- CumSum along one axis: x viewed as [outer][len][inner] ------------------------- */
 typedef struct {
