@@ -28,5 +28,6 @@ part sh tests/run_targets.sh
 part sh tests/run_fuzz_regress.sh
 part sh tests/run_sparse8.sh
 part sh tests/run_variants.sh
+part sh tests/run_confx.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
