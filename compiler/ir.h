@@ -40,6 +40,7 @@ typedef struct Tensor {
     int is_input, is_output;
     int decl_index;              /* position among the model's declared inputs (input_K.pb) */
     const char *needs_const;     /* graph input needed at compile time: why (see --const) */
+    int dims_from_data;          /* symbolic dims bound from kiln verify's data set */
     struct Tensor *alias_of;     /* storage shared with this tensor (views) */
     struct Tensor *output_home;  /* graph output whose buffer holds this tensor, if any */
     struct Tensor *reuses;       /* input whose storage its producer overwrote in place */

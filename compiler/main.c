@@ -127,6 +127,8 @@ static const char *usage_verify =
     "An input that decides a shape (e.g. Reshape's shape) and that the data set provides is\n"
     "compiled as a constant from DIR/input_K.pb, and verify says so (one compile per data\n"
     "set then). All outputs are still compared.\n"
+    "Symbolic or unknown input dimensions (e.g. a batch 'N') are bound from the shapes of\n"
+    "the data set's input_K.pb, and verify says so; --shape takes precedence.\n"
     "Exit status: 0 all outputs match; 1 the model cannot be compiled (unsupported or\n"
     "invalid) or a data set cannot be read; 2 usage error; 3 an output differs; 4 the\n"
     "generated code failed to build or run (on the host a kiln bug; on a board also a CPU\n"

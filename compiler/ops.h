@@ -132,6 +132,10 @@ typedef struct {
 
 /* inputs of LUT: x, table s8[256]; params: the kiln_unary_params it was made from, or
  * NULL for a rescale */
+/* Clip whose min/max are run-time tensors (compiler/ops/clip_rt.c); Clip becomes it in
+ * shape inference. inputs: x, min or NULL, max or NULL. */
+extern const OpDef op_clip_rt;
+
 extern const OpDef op_conv_s8, op_fc_s8, op_maxpool_s8, op_avgpool_s8, op_global_avgpool_s8,
     op_add_s8, op_mul_s8, op_lut_s8, op_softmax_s8, op_quantize_s8, op_dequantize_s8;
 

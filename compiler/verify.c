@@ -205,7 +205,45 @@ typedef struct {
     int first;                 /* o->consts[first..] were added by verify */
     int index[MAX_DATA];       /* their declared input positions */
     Arena *arena;              /* their names and paths */
+    int first_shape;           /* o->shapes[first_shape..] are the data set's input shapes */
+    int bound;                 /* a symbolic dimension was bound from a data set */
 } AutoConsts;
+
+/* The shapes of the data set's inputs, which bind the model's symbolic or unknown input
+ * dimensions (the frontend uses them for nothing else). */
+static void add_data_shapes(Options *o, const char *dir, const AutoConsts *ac)
+{
+    o->n_shapes = ac->first_shape;
+    for (int k = 0; o->n_shapes < MAX_SHAPES; k++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/input_%d.pb", dir, k);
+        if (!path_exists(path))
+            break;
+        Arena *tmp = arena_new();
+        Tensor t = {0};
+        Diag quiet = {.quiet = 1};
+        if (fe_read_tensor_pb(path, tmp, &t, &quiet) == 0) {
+            ShapeOverride *s = &o->shapes[o->n_shapes++];
+            *s = (ShapeOverride){.rank = t.rank, .data_input = k + 1};
+            snprintf(s->name, sizeof s->name, "%s", t.name ? t.name : "");
+            memcpy(s->dims, t.dims, sizeof s->dims);
+        }
+        arena_free(tmp);
+    }
+}
+
+static void print_bound_inputs(const Graph *g, AutoConsts *ac)
+{
+    for (int i = 0; i < g->n_inputs; i++) {
+        const Tensor *t = g->inputs[i];
+        char s[128];
+        if (!t->dims_from_data)
+            continue;
+        printf("  input '%s' has symbolic dimensions: bound to %s from the data set\n", t->name,
+               ir_shape_str(t, s, sizeof s));
+        ac->bound = 1;
+    }
+}
 
 static int has_const(const Options *o, const char *name)
 {
@@ -222,14 +260,17 @@ static Graph *verify_compile(Options *o, const char *dir, AutoConsts *ac, Diag *
 {
     for (int i = ac->first; i < o->n_consts; i++)
         o->consts[i].path = arena_printf(ac->arena, "%s/input_%d.pb", dir, ac->index[i]);
+    add_data_shapes(o, dir, ac);
     for (;;) {
         ConstNeeds needs = {0};
         Diag probe = {.quiet = 1};
         o->const_needs = &needs;
         Graph *g = command_compile(o, &probe);
         o->const_needs = NULL;
-        if (g)
+        if (g) {
+            print_bound_inputs(g, ac);
             return g;
+        }
         int added = 0;
         for (int i = 0; i < needs.count && o->n_consts < MAX_DATA; i++) {
             char *path = arena_printf(ac->arena, "%s/input_%d.pb", dir, needs.index[i]);
@@ -416,7 +457,7 @@ int cmd_verify(Options *o)
         fprintf(stderr, "kiln verify: at least one --data DIR is needed (see 'kiln verify --help')\n");
         return 2;
     }
-    AutoConsts ac = {.first = o->n_consts, .arena = arena_new()};
+    AutoConsts ac = {.first = o->n_consts, .arena = arena_new(), .first_shape = o->n_shapes};
     if (o->quantize)
         printf("kiln verify %s (int8; float golden outputs: snr >= %g dB; int8 ones: exact)\n",
                o->model, verify_snr_min(o));
@@ -434,7 +475,7 @@ int cmd_verify(Options *o)
     char dir[PATH_MAX], exe[PATH_MAX];
     for (int k = 0; k < o->n_data && g; k++) {
         /* constants from the data set: each data set gets its own compile */
-        int rebuild = k == 0 || o->n_consts > ac.first;
+        int rebuild = k == 0 || o->n_consts > ac.first || ac.bound;
         if (k > 0 && rebuild) {
             ir_graph_free(g);
             g = verify_compile(o, o->data[k], &ac, &d);

@@ -10,6 +10,8 @@ typedef struct {
     int rank;
     int64_t dims[IR_MAX_RANK];
     int from_const;     /* the shape of a --const value rather than a --shape option */
+    int data_input;     /* kiln verify: 1 + K for the shape of its data set's input_K.pb, which
+                         * binds only that input's symbolic or unknown dimensions; 0 if not */
 } ShapeOverride;
 
 /* Parses "NAME=1x3x96x96" (the --shape option). Returns 0 or -1 with an error. */

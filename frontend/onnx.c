@@ -172,9 +172,38 @@ static int load_initializers(Graph *g, const Onnx__GraphProto *gp, const char *m
 static const ShapeOverride *find_override(const ShapeOverride *s, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
-        if (strcmp(s[i].name, name) == 0)
+        if (!s[i].data_input && strcmp(s[i].name, name) == 0)
             return &s[i];
     return NULL;
+}
+
+/* The data set's shape for the declared input at position index (kiln verify), if any. */
+static const ShapeOverride *find_data_shape(const ShapeOverride *s, int n, int index)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i].data_input == index + 1)
+            return &s[i];
+    return NULL;
+}
+
+/* A symbolic or unknown dimension k of input t: bound from the data set when it has one of
+ * the same rank, else an error that says how to give it. */
+static int bind_dimension(Tensor *t, size_t k, size_t rank, const char *sym,
+                          const ShapeOverride *data, int64_t *dim, Diag *d)
+{
+    if (data && data->rank == (int)rank && data->dims[k] >= 0) {
+        *dim = data->dims[k];
+        t->dims_from_data = 1;
+        return 0;
+    }
+    if (data && data->rank != (int)rank)
+        diag_error(d, "graph input '%s' has rank %zu, but the data set's input_%d.pb has rank %d",
+                   t->name, rank, data->data_input - 1, data->rank);
+    else
+        diag_error(d, "graph input '%s' has a symbolic or unknown dimension %zu ('%s'); "
+                   "kiln needs static shapes: give them with --shape %s=1x...",
+                   t->name, k, sym, t->name);
+    return -1;
 }
 
 static const char *value_kind(const Onnx__TypeProto *tp)
@@ -244,10 +273,10 @@ static int load_inputs(Graph *g, const Onnx__GraphProto *gp, const ShapeOverride
                     const char *sym = dim->value_case ==
                             ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM && dim->dim_param
                         ? dim->dim_param : "?";
-                    diag_error(d, "graph input '%s' has a symbolic or unknown dimension %zu ('%s'); "
-                               "kiln needs static shapes: give them with --shape %s=1x...",
-                               name, k, sym, name);
-                    return -1;
+                    if (bind_dimension(t, k, sp->n_dim, sym,
+                                       find_data_shape(shapes, n_shapes, t->decl_index), &dims[k], d))
+                        return -1;
+                    continue;
                 }
                 dims[k] = dim->dim_value;
             }
@@ -262,6 +291,8 @@ static int load_inputs(Graph *g, const Onnx__GraphProto *gp, const ShapeOverride
     }
     for (int i = 0; i < n_shapes; i++) {
         Tensor *t = ir_tensor_find(g, shapes[i].name);
+        if (shapes[i].data_input)
+            continue;   /* a data set may hold inputs that became constants */
         if (!t || !t->is_input) {
             diag_error(d, "%s names '%s', which is not an input of the model",
                        shapes[i].from_const ? "--const" : "--shape", shapes[i].name);

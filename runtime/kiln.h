@@ -116,7 +116,8 @@ void kiln_matmul_f32(const kiln_matmul_params *p, const float *a, const float *b
 /* ---- Elementwise binary ops with numpy broadcasting ----------------------------- */
 typedef enum {
     KILN_BIN_ADD = 0, KILN_BIN_SUB, KILN_BIN_MUL, KILN_BIN_DIV,
-    KILN_BIN_MAX, KILN_BIN_MIN, KILN_BIN_POW
+    KILN_BIN_MAX, KILN_BIN_MIN, KILN_BIN_POW,
+    KILN_BIN_PRELU                        /* a < 0 ? a * b : a (b is the slope) */
 } kiln_binary_op;
 
 typedef struct {
@@ -835,6 +836,10 @@ typedef struct {
 
 /* y may alias x only when both types have the same size. */
 void kiln_unary_typed(const kiln_tunary_params *p, const void *x, void *y);
+
+/* Clip with bounds given at run time: lo and hi point at one element of type t, or are
+ * NULL when that bound is absent; y = min(max(x, lo), hi). y may alias x. */
+void kiln_clip_rt(kiln_dtype t, int32_t n, const void *x, const void *lo, const void *hi, void *y);
 
 typedef struct {
     int32_t elem_size;                    /* 1, 2, 4 or 8 */

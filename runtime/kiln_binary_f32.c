@@ -53,6 +53,7 @@ static void run(kiln_binary_op op, int32_t len, const float *a, int32_t sa, cons
     case KILN_BIN_MAX: RUN(x > z ? x : z); break;
     case KILN_BIN_MIN: RUN(x < z ? x : z); break;
     case KILN_BIN_POW: RUN(powf(x, z)); break;
+    case KILN_BIN_PRELU: RUN(x < 0.0f ? x * z : x); break;
     }
 }
 

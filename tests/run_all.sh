@@ -31,5 +31,6 @@ part sh tests/run_variants.sh
 part sh tests/run_qdq.sh
 part sh tests/run_quant_scheme.sh
 part sh tests/run_loss.sh
+part sh tests/run_confx.sh
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Elementwise binary ops with numpy broadcasting: Add Sub Mul Div Pow (Max and Min, which
+/* Elementwise binary ops with numpy broadcasting: Add Sub Mul Div Pow PRelu (Max and Min, which
  * take any number of inputs, are in variadic.c).
  * f32 runs the fast f32 kernel; other types (and Pow with mixed types) the typed kernel. */
 #include "op_common.h"
@@ -18,7 +18,7 @@ static kiln_binary_op binary_kind(const Node *n)
         const char *name;
         kiln_binary_op op;
     } kinds[] = {{"Add", KILN_BIN_ADD}, {"Sub", KILN_BIN_SUB}, {"Mul", KILN_BIN_MUL},
-                 {"Div", KILN_BIN_DIV}, {"Pow", KILN_BIN_POW}};
+                 {"Div", KILN_BIN_DIV}, {"Pow", KILN_BIN_POW}, {"PRelu", KILN_BIN_PRELU}};
     for (size_t i = 0; i < KILN_ARRAY_LEN(kinds); i++)
         if (strcmp(kinds[i].name, n->op->name) == 0)
             return kinds[i].op;
@@ -42,6 +42,8 @@ static int binary_infer(Graph *g, Node *n, Diag *d)
         node_error(d, n, "%s does not take bool tensors", n->op->name);
         return -1;
     }
+    if (op == KILN_BIN_PRELU && (op_require_float(n, 0, d) || op_require_float(n, 1, d)))
+        return -1;
     BinaryParams *p = arena_alloc(g->arena, sizeof *p);
     n->params = p;
     if (a->dtype != DT_F32 || b->dtype != DT_F32) {
@@ -58,6 +60,12 @@ static int binary_infer(Graph *g, Node *n, Diag *d)
     if (op_broadcast_shape(n, a, b, &rank, dims, d))
         return -1;
     ir_set_shape(n->outputs[0], a->dtype, rank, dims);
+    if (op == KILN_BIN_PRELU && !ir_same_shape(n->outputs[0], a)) {
+        char sa[128], sb[128];
+        node_error(d, n, "slope %s does not broadcast to X %s (PRelu broadcasts one way)",
+                   ir_shape_str(b, sb, sizeof sb), ir_shape_str(a, sa, sizeof sa));
+        return -1;
+    }
     if (op_fits_i32(n, ir_numel(n->outputs[0]), "output size", d))
         return -1;
     p->k.op = op;
@@ -94,7 +102,8 @@ static int binary_emit(Emit *e, Node *n, Diag *d)
     }
     const kiln_binary_params *k = &((BinaryParams *)n->params)->k;
     static const char *names[] = {"KILN_BIN_ADD", "KILN_BIN_SUB", "KILN_BIN_MUL", "KILN_BIN_DIV",
-                                  "KILN_BIN_MAX", "KILN_BIN_MIN", "KILN_BIN_POW"};
+                                  "KILN_BIN_MAX", "KILN_BIN_MIN", "KILN_BIN_POW",
+                                  "KILN_BIN_PRELU"};
     const char *pn = cg_new_params(e, "kiln_binary_params");
     cg_decl(e, "{%s, %d, %s, %s, %s, %s};\n", names[k->op], k->rank,
             cg_i32_list(e, k->dims, KILN_MAX_RANK), cg_i32_list(e, k->a_strides, KILN_MAX_RANK),
@@ -136,3 +145,5 @@ BINARY_OP(sub, "Sub", 7)
 BINARY_OP(mul, "Mul", 7)
 BINARY_OP(div, "Div", 7)
 BINARY_OP(pow, "Pow", 7)
+/* slope broadcasts to x (unidirectional from opset 7; numpy rules accept that case) */
+BINARY_OP(prelu, "PRelu", 7)

@@ -40,6 +40,9 @@ static int math_index(const Node *n)
 static int math_infer(Graph *g, Node *n, Diag *d)
 {
     Tensor *x = n->inputs[0];
+    /* Sign is defined on every numeric type; kiln_unary_typed computes it exactly. */
+    if (x->dtype != DT_F32 && x->dtype != DT_BOOL && !strcmp(n->op->name, "Sign"))
+        return op_tunary_setup(g, n, KILN_TU_SIGN, x->dtype, 0, d);
     if (op_require_float(n, 0, d) || op_fits_i32(n, ir_numel(x), "size", d))
         return -1;
     ir_set_shape(n->outputs[0], DT_F32, x->rank, x->dims);
@@ -71,6 +74,8 @@ static int math_infer(Graph *g, Node *n, Diag *d)
 
 static int math_eval(Graph *g, Node *n, Diag *d)
 {
+    if (n->inputs[0]->dtype != DT_F32)
+        return op_tunary_eval(g, n, d);
     op_allocate_outputs(g, n);
     kiln_math_f32(&((MathParams *)n->params)->k, n->inputs[0]->data, n->outputs[0]->data);
     return 0;
@@ -78,6 +83,8 @@ static int math_eval(Graph *g, Node *n, Diag *d)
 
 static int math_emit(Emit *e, Node *n, Diag *d)
 {
+    if (n->inputs[0]->dtype != DT_F32)
+        return op_tunary_emit(e, n, d);
     const kiln_math_params *k = &((MathParams *)n->params)->k;
     const char *pn = cg_new_params(e, "kiln_math_params");
     cg_decl(e, "{%s, %d, %s, %s};\n", math_kinds[math_index(n)].c_name, k->n, cg_float(e, k->a),

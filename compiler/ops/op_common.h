@@ -69,7 +69,8 @@ int op_tunary_emit(Emit *e, Node *n, Diag *d);
     X(cum_sum) X(top_k) \
     X(layer_normalization) X(instance_normalization) X(conv_transpose) X(resize) X(upsample) \
     X(lrn) \
-    X(negative_log_likelihood_loss) X(softmax_cross_entropy_loss)
+    X(negative_log_likelihood_loss) X(softmax_cross_entropy_loss) \
+    X(prelu)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)

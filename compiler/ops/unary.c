@@ -100,12 +100,44 @@ static int clip_typed_infer(Graph *g, Node *n, Diag *d)
     return 0;
 }
 
+/* Neg and Abs on integers and doubles: kiln_unary_typed (wrapping, as two's complement does
+ * for the most negative value). Neg is signed-only in ONNX. */
+static int sign_ops_typed_infer(Graph *g, Node *n, Diag *d)
+{
+    DType t = n->inputs[0]->dtype;
+    int is_neg = !strcmp(n->op->name, "Neg");
+    int is_unsigned = t == DT_U8 || t == DT_U16 || t == DT_U32 || t == DT_U64;
+    if (t == DT_BOOL || (is_neg && is_unsigned)) {
+        node_error(d, n, "input 0 ('%s') has type %s; %s needs a %snumeric type",
+                   n->inputs[0]->name, dtype_name(t), n->op->name, is_neg ? "signed " : "");
+        return -1;
+    }
+    return op_tunary_setup(g, n, is_neg ? KILN_TU_NEG : KILN_TU_ABS, t, 0, d);
+}
+
+/* Clip from opset 11 with a bound that is not constant (a graph input, say). */
+static int clip_has_run_time_bound(const Node *n)
+{
+    if (strcmp(n->op->name, "Clip") || n->opset < 11)
+        return 0;
+    for (int i = 1; i < n->n_inputs && i < 3; i++)
+        if (n->inputs[i] && !ir_is_const(n->inputs[i]))
+            return 1;
+    return 0;
+}
+
 static int unary_infer(Graph *g, Node *n, Diag *d)
 {
     Tensor *x = n->inputs[0];
+    if (x && clip_has_run_time_bound(n)) {
+        n->op = &op_clip_rt;
+        return n->op->infer(g, n, d);
+    }
     if (x && x->dtype != DT_F32 && x->dtype != DT_BOOL && n->opset >= 11 &&
         !strcmp(n->op->name, "Clip"))
         return clip_typed_infer(g, n, d);
+    if (x && x->dtype != DT_F32 && (!strcmp(n->op->name, "Neg") || !strcmp(n->op->name, "Abs")))
+        return sign_ops_typed_infer(g, n, d);
     if (!x || op_require_float(n, 0, d))
         return -1;
     ir_set_shape(n->outputs[0], x->dtype, x->rank, x->dims);

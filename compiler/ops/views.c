@@ -9,6 +9,8 @@ static int view_eval(Graph *g, Node *n, Diag *d)
 {
     op_allocate_outputs(g, n);
     memcpy(n->outputs[0]->data, n->inputs[0]->data, (size_t)ir_bytes(n->inputs[0]));
+    if (n->n_outputs > 1 && n->outputs[1])   /* Dropout's mask: all kept */
+        memset(n->outputs[1]->data, 1, (size_t)ir_bytes(n->outputs[1]));
     return 0;
 }
 
@@ -184,6 +186,42 @@ static int unsqueeze_infer(Graph *g, Node *n, Diag *d)
     return set_view_shape(n, rank, dims, d);
 }
 
+/* Dropout in training mode keeps every element only when its ratio is 0; any other ratio
+ * draws a random mask, which deterministic generated code cannot reproduce. */
+static int dropout_training_check(Node *n, Diag *d)
+{
+    if (n->n_inputs < 3 || !n->inputs[2])
+        return 0;
+    if (op_require_const(n, 2, d))
+        return -1;
+    if (!ir_const_int(n->inputs[2], 0))
+        return 0;
+    float ratio = 0.5f;   /* the default of opset 12+ */
+    if (n->n_inputs > 1 && n->inputs[1]) {
+        if (op_require_const(n, 1, d) || op_require_float(n, 1, d))
+            return -1;
+        ratio = ir_const_float(n->inputs[1], 0);
+    }
+    if (ratio != 0.0f) {
+        node_error(d, n, "training_mode is true with ratio %g (not supported: the output depends "
+                   "on a random mask; generated code is deterministic)", (double)ratio);
+        return -1;
+    }
+    return 0;
+}
+
+/* The mask output: every element kept (inference, or training with ratio 0), a constant. */
+static void dropout_mask(Graph *g, Node *n)
+{
+    Tensor *x = n->inputs[0], *mask = n->n_outputs > 1 ? n->outputs[1] : NULL;
+    if (!mask)
+        return;
+    ir_set_shape(mask, DT_BOOL, x->rank, x->dims);
+    if (!ir_count_uses(g, mask))
+        return;   /* the common case: no constant to keep */
+    memset(ir_alloc_data(g, mask), 1, (size_t)ir_bytes(mask));
+}
+
 static int identity_infer(Graph *g, Node *n, Diag *d)
 {
     Tensor *x = n->inputs[0];
@@ -191,15 +229,9 @@ static int identity_infer(Graph *g, Node *n, Diag *d)
         ir_attr(n, "ratio");      /* inference: dropout is the identity */
         ir_attr(n, "seed");
         ir_attr(n, "is_test");
-        if (n->n_inputs > 2 && n->inputs[2] &&
-            (!ir_is_const(n->inputs[2]) || ir_const_int(n->inputs[2], 0))) {
-            node_error(d, n, "training_mode must be a constant false");
+        if (dropout_training_check(n, d))
             return -1;
-        }
-        if (n->n_outputs > 1 && n->outputs[1] && ir_count_uses(g, n->outputs[1])) {
-            node_error(d, n, "the mask output is not supported");
-            return -1;
-        }
+        dropout_mask(g, n);
     }
     return set_view_shape(n, x->rank, x->dims, d);
 }

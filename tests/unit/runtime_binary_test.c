@@ -20,6 +20,7 @@ static float ref_op(kiln_binary_op op, float x, float z)
     case KILN_BIN_MAX: return fmaxf(x, z);
     case KILN_BIN_MIN: return fminf(x, z);
     case KILN_BIN_POW: return powf(x, z);
+    case KILN_BIN_PRELU: return x < 0.0f ? x * z : x;
     }
     return 0.0f;
 }
@@ -107,7 +108,7 @@ static void test_binary_ops_same_shape(void **state)
     (void)state;
     size_t bad = 0;
     const int32_t s[] = {3, 17};
-    for (int op = KILN_BIN_ADD; op <= KILN_BIN_POW; op++)
+    for (int op = KILN_BIN_ADD; op <= KILN_BIN_PRELU; op++)
         bad += run_case((kiln_binary_op)op, 2, s, s, none, 0, (uint32_t)op);
     assert_int_equal(bad, 0);
 }
@@ -117,7 +118,7 @@ static void test_binary_broadcast_patterns(void **state)
     (void)state;
     size_t bad = 0;
     for (size_t i = 0; i < N_PATTERNS; i++)
-        for (int op = KILN_BIN_ADD; op <= KILN_BIN_POW; op++)
+        for (int op = KILN_BIN_ADD; op <= KILN_BIN_PRELU; op++)
             bad += run_case((kiln_binary_op)op, patterns[i].rank, patterns[i].a,
                             patterns[i].b, none, 0, (uint32_t)(i * 8 + (size_t)op));
     assert_int_equal(bad, 0);
