@@ -539,6 +539,13 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
                       const int8_t *shift, const kiln_s8_io *io, int8_t *y, ptrdiff_t oc_stride,
                       ptrdiff_t col_stride);
 
+#if defined(__ARM_FEATURE_MVE)
+/* Helium depthwise core (runtime/mve/kiln_dwconv2d_s8.c): output rows [oh_lo, oh_hi) of
+ * channel oc from its input plane xc into dst (row pitch w_out), as kiln_dwconv2d_s8. */
+void kiln_dwconv2d_s8_rows_mve(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
+                               const int8_t *xc, const int8_t *w, const int32_t *bias, int32_t oc,
+                               int32_t oh_lo, int32_t oh_hi, int8_t *dst);
+#endif
 /* Pools keep the input's scale and zero point. */
 void kiln_maxpool2d_s8(const kiln_pool2d_params *p, const int8_t *x, int8_t *y);
 /* Average of (x - zero_point) rounded half away from zero, plus zero_point; the divisor

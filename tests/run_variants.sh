@@ -8,7 +8,8 @@ KILN=${KILN:-build/kiln}
 pass=0; fail=0
 tmp=$(mktemp -d)
 field() { sed -n "s/^$2: *//p" "targets/$1.yaml" | sed "s/ *#.*//"; }
-KERNELS="kiln_conv2d_s8 kiln_conv2d_s8_1x1 kiln_dwconv2d_s8 kiln_fully_connected_s8"
+KERNELS="kiln_conv2d_s8 kiln_conv2d_s8_1x1 kiln_dwconv2d_s8 kiln_fully_connected_s8
+         kiln_conv2d_s8_1x1_in_place kiln_dwconv2d_s8_in_place"
 for tgt in cortex-m4 cortex-m55; do
     cc=$(field $tgt cc); flags=$(field $tgt cflags); ldflags=$(field $tgt ldflags)
     cmd=$(field $tgt "  command")
@@ -23,7 +24,7 @@ for tgt in cortex-m4 cortex-m55; do
             [ -f runtime/$v/$k.c ] && { src=runtime/$v/$k.c; used="$used $v/$k"; break; }
         done
         srcs="$srcs $src"
-        $cc $flags -O2 -Wall -Wextra -Wconversion -Werror -Iruntime -D$k=ref_$k \
+        $cc $flags -O2 -Wall -Wextra -Wconversion -Werror -Iruntime -D$k=ref_$k -D${k}_scratch_size=ref_${k}_scratch_size \
             -c runtime/$k.c -o "$tmp/b/ref_$k.o" >"$tmp/out" 2>&1 || { cat "$tmp/out"; fail=$((fail + 1)); }
     done
     for h in kiln_s8_gemm_dsp; do   # shared cores the variants name in kiln-deps lines

@@ -14,6 +14,12 @@ void ref_kiln_conv2d_s8_1x1(const kiln_conv2d_s8_params *p, const kiln_per_chann
                             const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y);
 void ref_kiln_dwconv2d_s8(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
                           const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y);
+void ref_kiln_conv2d_s8_1x1_in_place(const kiln_conv2d_s8_params *p,
+                                     const kiln_per_channel_quant *q, int8_t *xy, const int8_t *w,
+                                     const int32_t *bias, int8_t *scratch);
+void ref_kiln_dwconv2d_s8_in_place(const kiln_conv2d_s8_params *p,
+                                   const kiln_per_channel_quant *q, int8_t *xy, const int8_t *w,
+                                   const int32_t *bias, int8_t *scratch);
 void ref_kiln_fully_connected_s8(const kiln_fully_connected_s8_params *p,
                                  const kiln_per_channel_quant *q, const int8_t *x,
                                  const int8_t *w, const int32_t *bias, int8_t *y);
@@ -21,11 +27,12 @@ void ref_kiln_fully_connected_s8(const kiln_fully_connected_s8_params *p,
 #define MAX_X 40000
 #define MAX_W 40000
 #define MAX_C 1024
-static int8_t xbuf[MAX_X], wbuf[MAX_W], ya[MAX_X], yb[MAX_X];
+static int8_t xbuf[MAX_X], wbuf[MAX_W], ya[MAX_X], yb[MAX_X], scratch[MAX_X];
 static int32_t bias[MAX_C], mult[MAX_C];
 static int8_t shift[MAX_C];
 static uint32_t seed = 12345u;
 static int failures, cases;
+static int small_shifts; /* small values, right shifts of 1-3: rounding ties on many outputs */
 
 static uint32_t rnd(void)
 {
@@ -37,7 +44,7 @@ static int32_t rnd_in(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (u
 static void fill(int8_t *b, int32_t n)
 {
     for (int32_t i = 0; i < n; i++)
-        b[i] = (int8_t)rnd_in(-128, 127);
+        b[i] = (int8_t)(small_shifts ? rnd_in(-3, 3) : rnd_in(-128, 127));
 }
 
 /* Random requantization that keeps outputs spread over the int8 range for k products. */
@@ -50,8 +57,15 @@ static kiln_s8_io random_quant(int32_t n_ch, int32_t k)
         bias[c] = rnd_in(-20000, 20000);
         mult[c] = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu));
         shift[c] = (int8_t)((c % 7 == 3) ? rnd_in(1, 3) : sh + rnd_in(-1, 1)); /* some left shifts */
+        if (small_shifts && c % 7 != 3) {
+            shift[c] = (int8_t)(-1 - (c % 3));
+            mult[c] = 0x40000000; /* 0.5: the sum's low bits decide the ties */
+            bias[c] = rnd_in(-200, 200);
+        }
     }
     kiln_s8_io io = {rnd_in(-127, 128), rnd_in(-128, 127), -128, 127};
+    if (small_shifts)
+        io.input_offset = rnd_in(-4, 4);
     if (rnd() & 1)
         io.act_min = io.output_offset; /* a fused Relu */
     return io;
@@ -104,6 +118,51 @@ static void conv_case(const char *what, int32_t c_in, int32_t c_out, int32_t h, 
     report(what, n_out, idx);
 }
 
+/* 1x1 conv written over its input (scratch blocks of 32 or 8 pixels). */
+static void in_place_1x1_case(int32_t c_in, int32_t c_out, int32_t h, int32_t w, int32_t mode,
+                              int32_t idx)
+{
+    kiln_conv2d_s8_params p;
+    memset(&p, 0, sizeof p);
+    kiln_conv2d_params *c = &p.conv;
+    c->n = 1, c->c_in = c_in, c->h_in = h, c->w_in = w, c->c_out = c_out;
+    c->k_h = c->k_w = 1, c->stride_h = c->stride_w = c->dil_h = c->dil_w = 1, c->group = 1;
+    c->h_out = h, c->w_out = w, c->in_place = mode;
+    fill(xbuf, c_in * h * w);
+    fill(wbuf, c_out * c_in);
+    p.io = random_quant(c_out, c_in);
+    kiln_per_channel_quant q = {mult, shift};
+    const int32_t *b = (idx & 1) ? NULL : bias;
+    memcpy(ya, xbuf, (size_t)(c_in * h * w));
+    memcpy(yb, xbuf, (size_t)(c_in * h * w));
+    kiln_conv2d_s8_1x1_in_place(&p, &q, ya, wbuf, b, scratch);
+    ref_kiln_conv2d_s8_1x1_in_place(&p, &q, yb, wbuf, b, scratch);
+    report("conv2d_s8_1x1_in_place", c_out * h * w, idx);
+}
+
+/* Depthwise conv (multiplier 1) written over its input: plane copy or line buffer. */
+static void in_place_dw_case(int32_t ch, int32_t h, int32_t w, int32_t k, int32_t stride,
+                             int32_t pad, int32_t mode, int32_t idx)
+{
+    kiln_conv2d_s8_params p;
+    memset(&p, 0, sizeof p);
+    kiln_conv2d_params *c = &p.conv;
+    c->n = 1, c->c_in = c->c_out = c->group = ch, c->h_in = h, c->w_in = w;
+    c->k_h = c->k_w = k, c->stride_h = c->stride_w = stride, c->dil_h = c->dil_w = 1;
+    c->pad_top = c->pad_left = pad, c->in_place = mode;
+    c->h_out = (h + 2 * pad - k) / stride + 1, c->w_out = (w + 2 * pad - k) / stride + 1;
+    fill(xbuf, ch * h * w);
+    fill(wbuf, ch * k * k);
+    p.io = random_quant(ch, k * k);
+    kiln_per_channel_quant q = {mult, shift};
+    const int32_t *b = (idx & 1) ? NULL : bias;
+    memcpy(ya, xbuf, (size_t)(ch * h * w));
+    memcpy(yb, xbuf, (size_t)(ch * h * w));
+    kiln_dwconv2d_s8_in_place(&p, &q, ya, wbuf, b, scratch);
+    ref_kiln_dwconv2d_s8_in_place(&p, &q, yb, wbuf, b, scratch);
+    report("dwconv2d_s8_in_place", ch * c->h_out * c->w_out, idx);
+}
+
 static void fc_case(int32_t m, int32_t k, int32_t n, int32_t idx)
 {
     kiln_fully_connected_s8_params p = {m, n, k, {0, 0, 0, 0}};
@@ -148,6 +207,33 @@ int main(void)
         conv_case("dwconv2d_s8", g[0], g[0] * g[1], g[2], g[3], g[4], i == 2 ? g[4] - 1 : g[4],
                   g[5], g[6], 1, g[0], i);
     }
+    /* rounding ties: right shifts of 1-3 */
+    small_shifts = 1;
+    conv_case("dwconv2d_s8", 16, 16, 9, 7, 3, 3, 1, 1, 1, 16, 8);
+    conv_case("dwconv2d_s8", 5, 5, 9, 9, 3, 3, 2, 1, 1, 5, 9);
+    conv_case("dwconv2d_s8", 3, 3, 11, 10, 3, 3, 1, 2, 2, 3, 10); /* dilation 2 */
+    conv_case("dwconv2d_s8", 4, 8, 10, 9, 3, 2, 3, 1, 1, 4, 11);  /* stride 3, multiplier 2 */
+    in_place_1x1_case(32, 32, 5, 5, KILN_CONV_IN_PLACE, 6);
+    in_place_dw_case(16, 9, 5, 3, 1, 1, KILN_CONV_IN_PLACE, 6);
+    in_place_dw_case(16, 9, 5, 3, 1, 1, KILN_CONV_IN_PLACE_SMALL, 7);
+    small_shifts = 0;
+    /* depthwise in place: channels, h, w, k, stride, pad, in_place mode */
+    static const int32_t dwip[][7] = {
+        {64, 25, 5, 3, 1, 1, KILN_CONV_IN_PLACE},      {8, 9, 7, 3, 2, 1, KILN_CONV_IN_PLACE_SMALL},
+        {5, 12, 11, 3, 1, 1, KILN_CONV_IN_PLACE_SMALL}, {3, 10, 9, 5, 1, 2, KILN_CONV_IN_PLACE},
+        {2, 4, 300, 3, 1, 1, KILN_CONV_IN_PLACE},       {2, 5, 300, 3, 1, 1, KILN_CONV_IN_PLACE_SMALL},
+    };
+    for (int32_t i = 0; i < (int32_t)(sizeof dwip / sizeof dwip[0]); i++)
+        in_place_dw_case(dwip[i][0], dwip[i][1], dwip[i][2], dwip[i][3], dwip[i][4], dwip[i][5],
+                         dwip[i][6], i);
+    /* 1x1 in place: c_in, c_out, h, w, in_place mode */
+    static const int32_t ip[][5] = {
+        {64, 64, 5, 5, KILN_CONV_IN_PLACE},       {17, 9, 7, 5, KILN_CONV_IN_PLACE},
+        {8, 12, 3, 3, KILN_CONV_IN_PLACE_SMALL}, {33, 31, 6, 6, KILN_CONV_IN_PLACE_SMALL},
+        {3, 5, 1, 1, KILN_CONV_IN_PLACE},         {100, 7, 9, 4, KILN_CONV_IN_PLACE},
+    };
+    for (int32_t i = 0; i < (int32_t)(sizeof ip / sizeof ip[0]); i++)
+        in_place_1x1_case(ip[i][0], ip[i][1], ip[i][2], ip[i][3], ip[i][4], i);
     /* fully connected: m, k, n */
     static const int32_t fc[][3] = {
         {1, 64, 12}, {1, 640, 128}, {2, 5, 7}, {3, 33, 10}, {1, 800, 3}, {4, 1, 1},
@@ -155,5 +241,5 @@ int main(void)
     for (int32_t i = 0; i < (int32_t)(sizeof fc / sizeof fc[0]); i++)
         fc_case(fc[i][0], fc[i][1], fc[i][2], i);
     board_puts(failures ? "variants: FAIL\n" : "variants: all cases bit-exact\n");
-    return failures ? 1 : (cases == 28 ? 0 : 2);
+    return failures ? 1 : (cases == 47 ? 0 : 2);
 }

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/* Depthwise Conv, int8, Helium (MVE). A band of input rows is widened to int16 (x +
+ * input_offset, zero padding around, each row w_pad values) so that every window lies inside
+ * it. With stride 1 the band's output rows are one flat run: output (r, col) reads the band
+ * at r * w_pad + col + tap offset, so narrow planes (KWS: 5 columns) still fill all four
+ * int32 lanes; the columns past w_out are computed and dropped. Other strides run row by row
+ * with gather loads. Each tap is one load and one VMLA by the scalar weight; requantization
+ * is vectorised with the same bits as kiln_requantize. Planes too wide for the stack band
+ * take the reference loop. */
+#include "kiln.h"
+#include <arm_mve.h>
+
+#define BAND_MAX KILN_S8_COL_MAX
+
+typedef struct {
+    int32_t sh, sw, dh, dw, k_h, k_w, w_pad; /* strides, dilations, kernel, band row width */
+    int32_t cols;                            /* out[] values per output row */
+    int32_t in_off, h_in, w_in, pad_top, pad_left;
+} band_geom;
+
+/* kiln_requantize on four lanes, then offset and clamp. VQRDMULH rounds (a * b + 2^30) >>
+ * 31, which is kiln_mul_high_s32 for either sign (see kiln_requantize_dsp); subtracting 1
+ * from negative values before the rounding shift makes its ties go away from zero. */
+static inline int32x4_t requant4(int32x4_t acc, int32_t m, int32_t sh, const kiln_s8_io *io)
+{
+    if (sh > 0)
+        acc = vqshlq_r_s32(acc, sh);
+    acc = vqrdmulhq_n_s32(acc, m);
+    if (sh < 0) {
+        const int32x4_t neg = vshrq_n_s32(acc, 31);
+        acc = vrshlq_n_s32(vqaddq_s32(acc, neg), sh);
+    }
+    acc = vaddq_n_s32(acc, io->output_offset);
+    return vminq_s32(vmaxq_s32(acc, vdupq_n_s32(io->act_min)), vdupq_n_s32(io->act_max));
+}
+
+static void fill_zero(int16_t *r, int32_t n)
+{
+    for (int32_t i = 0; i < n; i += 8)
+        vstrhq_p_s16(r + i, vdupq_n_s16(0), vctp16q((uint32_t)(n - i)));
+}
+
+/* Input row xr widened with the offset into r[0, g->w_pad), zeros around. */
+static void widen_row(const band_geom *g, const int8_t *xr, int16_t *r)
+{
+    fill_zero(r, g->pad_left);
+    int16_t *dst = r + g->pad_left;
+    for (int32_t i = 0; i < g->w_in; i += 8) {
+        const mve_pred16_t p = vctp16q((uint32_t)(g->w_in - i));
+        const int16x8_t v = vaddq_n_s16(vldrbq_z_s16(xr + i, p), (int16_t)g->in_off);
+        vstrhq_p_s16(dst + i, v, p);
+    }
+    fill_zero(dst + g->w_in, g->w_pad - g->pad_left - g->w_in);
+}
+
+/* Values read past the band's rows by the dropped lanes of the last vector. */
+static int32_t band_slack(const band_geom *g)
+{
+    return 4 * g->sw + (g->k_w - 1) * g->dw + 4;
+}
+
+/* Input rows of output rows [oh0, oh0 + n_rows) into band, the slack after them cleared. */
+static void fill_band(const band_geom *g, const int8_t *xc, int32_t oh0, int32_t n_rows,
+                      int16_t *band)
+{
+    const int32_t rows = (n_rows - 1) * g->sh + (g->k_h - 1) * g->dh + 1;
+    for (int32_t r = 0; r < rows; r++) {
+        const int32_t ih = oh0 * g->sh - g->pad_top + r;
+        int16_t *dst = band + (ptrdiff_t)r * g->w_pad;
+        if (ih < 0 || ih >= g->h_in)
+            fill_zero(dst, g->w_pad);
+        else
+            widen_row(g, xc + (ptrdiff_t)ih * g->w_in, dst);
+    }
+    fill_zero(band + (ptrdiff_t)rows * g->w_pad, band_slack(g));
+}
+
+/* n outputs from base (output t reads base + sw * t + tap offset), four at a time, into
+ * out (n rounded up to 4 bytes). */
+static void run_flat(const band_geom *g, const int16_t *base, const int8_t *wc, int32_t b,
+                     int32_t m, int32_t sh, const kiln_s8_io *io, int32_t n, int8_t *out)
+{
+    const int32_t s = g->sw;
+    const uint32x4_t offs = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)s);
+    for (int32_t t = 0; t < n; t += 4) {
+        const int16_t *at = base + (ptrdiff_t)s * t;
+        int32x4_t acc = vdupq_n_s32(b);
+        for (int32_t kh = 0; kh < g->k_h; kh++) {
+            const int16_t *row = at + (ptrdiff_t)kh * g->dh * g->w_pad;
+            for (int32_t kw = 0; kw < g->k_w; kw++) {
+                const int16_t *p = row + kw * g->dw;
+                const int32x4_t xv =
+                    s == 1 ? vldrhq_s32(p) : vldrhq_gather_shifted_offset_s32(p, offs);
+                acc = vmlaq_n_s32(acc, xv, wc[kh * g->k_w + kw]);
+            }
+        }
+        vstrbq_s32(out + t, requant4(acc, m, sh, io));
+    }
+}
+
+/* 3x3, stride 1, no dilation (KWS, most MobileNet layers): weights in registers. */
+static void run_flat_3x3(const band_geom *g, const int16_t *band, const int8_t *wc, int32_t b,
+                         int32_t m, int32_t sh, const kiln_s8_io *io, int32_t n, int8_t *out)
+{
+    const int32_t w0 = wc[0], w1 = wc[1], w2 = wc[2], w3 = wc[3], w4 = wc[4], w5 = wc[5];
+    const int32_t w6 = wc[6], w7 = wc[7], w8 = wc[8], wp = g->w_pad;
+    for (int32_t t = 0; t < n; t += 4) {
+        const int16_t *r0 = band + t, *r1 = r0 + wp, *r2 = r1 + wp;
+        int32x4_t acc = vdupq_n_s32(b);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r0), w0);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r0 + 1), w1);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r0 + 2), w2);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r1), w3);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r1 + 1), w4);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r1 + 2), w5);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r2), w6);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r2 + 1), w7);
+        acc = vmlaq_n_s32(acc, vldrhq_s32(r2 + 2), w8);
+        vstrbq_s32(out + t, requant4(acc, m, sh, io));
+    }
+}
+
+/* Output rows [oh_lo, oh_hi) of one channel into dst (row pitch w_out), bands of
+ * rows_per_band rows. With stride 1 a band's output rows are one run over the band (row
+ * pitch w_pad, the columns past w_out dropped); otherwise one run per output row. */
+static void channel(const kiln_conv2d_s8_params *p, const band_geom *g, int32_t rows_per_band,
+                    const int8_t *xc, const int8_t *wc, int32_t b, int32_t m, int32_t sh,
+                    int32_t oh_lo, int32_t oh_hi, int8_t *dst)
+{
+    const kiln_conv2d_params *c = &p->conv;
+    const int unit = g->sh == 1 && g->sw == 1;
+    const int is_3x3 = unit && g->k_h == 3 && g->k_w == 3 && g->dh == 1 && g->dw == 1;
+    int16_t band[BAND_MAX];
+    int8_t out[BAND_MAX];
+    for (int32_t oh0 = oh_lo; oh0 < oh_hi; oh0 += rows_per_band) {
+        const int32_t n_rows = oh_hi - oh0 < rows_per_band ? oh_hi - oh0 : rows_per_band;
+        fill_band(g, xc, oh0, n_rows, band);
+        if (is_3x3)
+            run_flat_3x3(g, band, wc, b, m, sh, &p->io, n_rows * g->cols, out);
+        else if (unit)
+            run_flat(g, band, wc, b, m, sh, &p->io, n_rows * g->cols, out);
+        else
+            for (int32_t r = 0; r < n_rows; r++)
+                run_flat(g, band + (ptrdiff_t)r * g->sh * g->w_pad, wc, b, m, sh, &p->io,
+                         c->w_out, out + (ptrdiff_t)r * g->cols);
+        for (int32_t r = 0; r < n_rows; r++) {
+            int8_t *yr = dst + (ptrdiff_t)(oh0 - oh_lo + r) * c->w_out;
+            const int8_t *src = out + (ptrdiff_t)r * g->cols;
+            for (int32_t i = 0; i < c->w_out; i += 16)
+                vstrbq_p_s8(yr + i, vld1q_s8(src + i), vctp8q((uint32_t)(c->w_out - i)));
+        }
+    }
+}
+
+/* Output rows per band so that the band with its slack and out[] (with the 16-byte reads
+ * of the copy out) fit: 0 when not even one row does. */
+static int32_t band_rows(const band_geom *g, int32_t h_out)
+{
+    const int32_t in_rows = (BAND_MAX - band_slack(g)) / g->w_pad, reach = (g->k_h - 1) * g->dh + 1;
+    if (in_rows < reach || g->cols + 16 > BAND_MAX)
+        return 0;
+    const int32_t by_band = (in_rows - reach) / g->sh + 1, by_out = (BAND_MAX - 16) / g->cols;
+    const int32_t r = by_band < by_out ? by_band : by_out;
+    return r < h_out ? r : h_out;
+}
+
+/* The portable kernel's loop, for planes wider than the band. */
+static void channel_ref(const kiln_conv2d_s8_params *p, const int8_t *xc, const int8_t *wc,
+                        int32_t b, int32_t m, int32_t sh, int32_t oh_lo, int32_t oh_hi,
+                        int8_t *dst)
+{
+    const kiln_conv2d_params *c = &p->conv;
+    for (int32_t oh = oh_lo; oh < oh_hi; oh++) {
+        const int32_t ih0 = oh * c->stride_h - c->pad_top;
+        int32_t kh_lo, kh_hi;
+        kiln_range_inside(ih0, c->dil_h, c->h_in, c->k_h, &kh_lo, &kh_hi);
+        for (int32_t ow = 0; ow < c->w_out; ow++) {
+            const int32_t iw0 = ow * c->stride_w - c->pad_left;
+            int32_t kw_lo, kw_hi;
+            kiln_range_inside(iw0, c->dil_w, c->w_in, c->k_w, &kw_lo, &kw_hi);
+            int32_t acc = b;
+            for (int32_t kh = kh_lo; kh < kh_hi; kh++) {
+                const int8_t *xr = xc + (ptrdiff_t)(ih0 + kh * c->dil_h) * c->w_in + iw0;
+                for (int32_t kw = kw_lo; kw < kw_hi; kw++)
+                    acc += wc[kh * c->k_w + kw] * (xr[kw * c->dil_w] + p->io.input_offset);
+            }
+            acc = kiln_requantize(acc, m, sh);
+            dst[(oh - oh_lo) * c->w_out + ow] =
+                kiln_clamp_s8(acc + p->io.output_offset, p->io.act_min, p->io.act_max);
+        }
+    }
+}
+
+static band_geom geometry(const kiln_conv2d_s8_params *p)
+{
+    const kiln_conv2d_params *c = &p->conv;
+    band_geom g = {c->stride_h, c->stride_w, c->dil_h, c->dil_w, c->k_h, c->k_w, 0, 0,
+                   p->io.input_offset, c->h_in, c->w_in, c->pad_top, c->pad_left};
+    /* row width covering every window: the padded input, or what the last window reaches */
+    const int32_t reach = (c->w_out - 1) * c->stride_w + (c->k_w - 1) * c->dil_w + 1;
+    g.w_pad = reach > c->pad_left + c->w_in ? reach : c->pad_left + c->w_in;
+    g.cols = c->stride_h == 1 && c->stride_w == 1 ? g.w_pad : c->w_out;
+    return g;
+}
+
+void kiln_dwconv2d_s8_rows_mve(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
+                               const int8_t *xc, const int8_t *w, const int32_t *bias, int32_t oc,
+                               int32_t oh_lo, int32_t oh_hi, int8_t *dst)
+{
+    const band_geom g = geometry(p);
+    const int32_t rows = band_rows(&g, p->conv.h_out);
+    const int8_t *wc = w + (ptrdiff_t)oc * p->conv.k_h * p->conv.k_w;
+    const int32_t b = bias ? bias[oc] : 0, m = q->multiplier[oc];
+    const int32_t sh = q->shift[oc]; /* widened once: the field may become int8_t */
+    if (rows > 0)
+        channel(p, &g, rows, xc, wc, b, m, sh, oh_lo, oh_hi, dst);
+    else
+        channel_ref(p, xc, wc, b, m, sh, oh_lo, oh_hi, dst);
+}
+
+void kiln_dwconv2d_s8(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
+                      const int8_t *x, const int8_t *w, const int32_t *bias, int8_t *y)
+{
+    const kiln_conv2d_params *c = &p->conv;
+    const int32_t mult_c = c->c_out / c->c_in, hw = c->h_out * c->w_out;
+    for (int32_t n = 0; n < c->n; n++)
+        for (int32_t oc = 0; oc < c->c_out; oc++)
+            kiln_dwconv2d_s8_rows_mve(
+                p, q, x + ((ptrdiff_t)n * c->c_in + oc / mult_c) * c->h_in * c->w_in, w, bias,
+                oc, 0, c->h_out, y + ((ptrdiff_t)n * c->c_out + oc) * hw);
+}
