@@ -111,6 +111,19 @@ static void conv_case(const char *what, int32_t c_in, int32_t c_out, int32_t h, 
     } else if (!strcmp(what, "conv2d_s8_1x1")) {
         kiln_conv2d_s8_1x1(&p, &q, xbuf, wbuf, b, ya);
         ref_kiln_conv2d_s8_1x1(&p, &q, xbuf, wbuf, b, yb);
+    } else if (!strcmp(what, "conv2d_s8_1x1_in_place")) {
+        /* the output starts at the input; both in-place modes (scratch sizes differ) */
+        c->in_place = (idx & 2) ? KILN_CONV_IN_PLACE_SMALL : KILN_CONV_IN_PLACE;
+        memcpy(ya, xbuf, (size_t)(c_in * h * w));
+        memcpy(yb, xbuf, (size_t)(c_in * h * w));
+        kiln_conv2d_s8_1x1_in_place(&p, &q, ya, wbuf, b, scratch);
+        ref_kiln_conv2d_s8_1x1_in_place(&p, &q, yb, wbuf, b, scratch);
+    } else if (!strcmp(what, "dwconv2d_s8_in_place")) {
+        c->in_place = (idx & 2) ? KILN_CONV_IN_PLACE_SMALL : KILN_CONV_IN_PLACE;
+        memcpy(ya, xbuf, (size_t)(c_in * h * w));
+        memcpy(yb, xbuf, (size_t)(c_in * h * w));
+        kiln_dwconv2d_s8_in_place(&p, &q, ya, wbuf, b, scratch);
+        ref_kiln_dwconv2d_s8_in_place(&p, &q, yb, wbuf, b, scratch);
     } else {
         kiln_dwconv2d_s8(&p, &q, xbuf, wbuf, b, ya);
         ref_kiln_dwconv2d_s8(&p, &q, xbuf, wbuf, b, yb);
@@ -234,6 +247,30 @@ int main(void)
     };
     for (int32_t i = 0; i < (int32_t)(sizeof ip / sizeof ip[0]); i++)
         in_place_1x1_case(ip[i][0], ip[i][1], ip[i][2], ip[i][3], ip[i][4], i);
+    /* 1x1 written over the input: c_in, c_out, h, w (odd pixel counts, k % 4 tails, more
+     * and fewer outputs than inputs, columns longer than the stack buffer) */
+    static const int32_t pw_ip[][4] = {
+        {3, 5, 3, 3}, {8, 8, 4, 4}, {17, 9, 5, 3}, {64, 64, 5, 5}, {800, 3, 2, 3},
+        {1, 1, 1, 1}, {10, 24, 7, 1}, {800, 40, 1, 3},
+    };
+    for (int32_t i = 0; i < (int32_t)(sizeof pw_ip / sizeof pw_ip[0]); i++)
+        conv_case("conv2d_s8_1x1_in_place", pw_ip[i][0], pw_ip[i][1], pw_ip[i][2], pw_ip[i][3],
+                  1, 1, 1, 0, 1, 1, i);
+    /* depthwise over the input: channels, h, w, k, kw, stride, pad (3x3 stride 1 with odd
+     * and even widths, no padding, strides, other kernel sizes, planes smaller than a window,
+     * planes or rows bigger than the padded-plane buffer) */
+    static const int32_t dw_ip[][7] = {
+        {8, 9, 7, 3, 3, 1, 1},  {5, 8, 8, 3, 3, 2, 1}, {3, 6, 6, 5, 4, 1, 1}, {16, 4, 4, 1, 1, 1, 0},
+        {64, 25, 5, 3, 3, 1, 1}, {4, 12, 11, 3, 3, 2, 0}, {2, 2, 2, 3, 3, 1, 1},
+        {3, 10, 10, 3, 3, 1, 0}, {6, 7, 12, 3, 3, 1, 1}, {2, 1, 5, 3, 3, 1, 1},
+        {2, 40, 60, 3, 3, 1, 1}, {3, 50, 45, 3, 3, 2, 1}, /* planes too big for the buffer */
+        {2, 4, 700, 3, 3, 1, 1}, {1, 3, 1100, 3, 3, 2, 1}, {2, 6, 450, 5, 4, 1, 1},
+    };
+    for (int32_t i = 0; i < (int32_t)(sizeof dw_ip / sizeof dw_ip[0]); i++) {
+        const int32_t *g = dw_ip[i];
+        conv_case("dwconv2d_s8_in_place", g[0], g[0], g[1], g[2], g[3], g[4], g[5], g[6], 1,
+                  g[0], i);
+    }
     /* fully connected: m, k, n */
     static const int32_t fc[][3] = {
         {1, 64, 12}, {1, 640, 128}, {2, 5, 7}, {3, 33, 10}, {1, 800, 3}, {4, 1, 1},
@@ -241,5 +278,5 @@ int main(void)
     for (int32_t i = 0; i < (int32_t)(sizeof fc / sizeof fc[0]); i++)
         fc_case(fc[i][0], fc[i][1], fc[i][2], i);
     board_puts(failures ? "variants: FAIL\n" : "variants: all cases bit-exact\n");
-    return failures ? 1 : (cases == 47 ? 0 : 2);
+    return failures ? 1 : (cases == 70 ? 0 : 2);
 }
