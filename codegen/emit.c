@@ -527,24 +527,39 @@ static void emit_f32_wrapper(Buf *b, Emit *e)
     cg_use_kernel(e, "kiln_dequantize_s8_f32");
 }
 
+static void format_value(char *tmp, size_t size, const Tensor *t, int64_t i)
+{
+    if (t->dtype == DT_F32) {
+        format_float(tmp, size, ((const float *)t->data)[i]);
+    } else if (t->dtype == DT_F64) {
+        snprintf(tmp, size, "%.17g", ((const double *)t->data)[i]);
+    } else if (t->dtype == DT_U64) {
+        snprintf(tmp, size, "%lluu", (unsigned long long)((const uint64_t *)t->data)[i]);
+    } else {
+        long long v = (long long)ir_const_int(t, i);
+        if (v == LLONG_MIN)
+            snprintf(tmp, size, "(-9223372036854775807LL - 1)");
+        else
+            snprintf(tmp, size, t->dtype == DT_S64 ? "%lldLL" : "%lld", v);
+    }
+}
+
+/* Elements after the last one with a non-zero bit pattern are left to C's zero
+ * initialisation, and a run of equal elements is formatted once: folded generators
+ * (ConstantOfShape, Expand) make millions of them, and printing each was most of the
+ * compile time. */
 static void emit_values(Buf *b, const Tensor *t)
 {
     int64_t n = ir_numel(t);
+    size_t es = dtype_size(t->dtype);
+    const unsigned char *p = t->data;
+    static const unsigned char zero[16];
+    while (es > 0 && n > 0 && !memcmp(p + (size_t)(n - 1) * es, zero, es))
+        n--;
     char tmp[64];
     for (int64_t i = 0; i < n; i++) {
-        if (t->dtype == DT_F32) {
-            format_float(tmp, sizeof tmp, ((const float *)t->data)[i]);
-        } else if (t->dtype == DT_F64) {
-            snprintf(tmp, sizeof tmp, "%.17g", ((const double *)t->data)[i]);
-        } else if (t->dtype == DT_U64) {
-            snprintf(tmp, sizeof tmp, "%lluu", (unsigned long long)((const uint64_t *)t->data)[i]);
-        } else {
-            long long v = (long long)ir_const_int(t, i);
-            if (v == LLONG_MIN)
-                snprintf(tmp, sizeof tmp, "(-9223372036854775807LL - 1)");
-            else
-                snprintf(tmp, sizeof tmp, t->dtype == DT_S64 ? "%lldLL" : "%lld", v);
-        }
+        if (i == 0 || memcmp(p + (size_t)i * es, p + (size_t)(i - 1) * es, es))
+            format_value(tmp, sizeof tmp, t, i);
         buf_puts(b, tmp);
         buf_puts(b, (i + 1) % 8 == 0 || i + 1 == n ? ",\n" : ", ");
     }
@@ -676,6 +691,33 @@ static int separate_constant_outputs(Graph *g, Diag *d)
     return 0;
 }
 
+/* Constants become C arrays, about 3 bytes of text per byte of data: a 700-byte model whose
+ * graph folds to hundreds of megabytes (a generator feeding an output) would otherwise
+ * cost minutes and gigabytes of C. No microcontroller holds more than this in flash. */
+#define CG_MAX_CONST_BYTES ((int64_t)64 << 20)
+
+static int check_constant_bytes(const Graph *g, Diag *d)
+{
+    int64_t total = 0;
+    const Tensor *largest = NULL;
+    for (int i = 0; i < g->n_tensors; i++) {
+        const Tensor *t = g->tensors[i];
+        if (!t->data || !t->c_name)
+            continue;
+        total += ir_bytes(t);
+        if (!largest || ir_bytes(t) > ir_bytes(largest))
+            largest = t;
+    }
+    if (total <= CG_MAX_CONST_BYTES)
+        return 0;
+    char shape[128];
+    diag_error(d, "the model's constants take %lld bytes (largest: '%s', %s %s), over the "
+               "%lld bytes kiln writes as C arrays",
+               (long long)total, largest->name, dtype_name(largest->dtype),
+               ir_shape_str(largest, shape, sizeof shape), (long long)CG_MAX_CONST_BYTES);
+    return -1;
+}
+
 int cg_write_model(Graph *g, const CgOptions *o, const char *dir, Diag *d)
 {
     Emit e = {.g = g};
@@ -683,6 +725,8 @@ int cg_write_model(Graph *g, const CgOptions *o, const char *dir, Diag *d)
         return -1;
     name_io(g);
     name_weights(g);
+    if (check_constant_bytes(g, d))
+        return -1;
     Buf h = {0}, c = {0}, w = {0};
     int rc = emit_nodes(&e, d);
     if (rc == 0) {

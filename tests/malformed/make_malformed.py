@@ -280,6 +280,15 @@ add('fold_too_slow',
        [vi('x', [1, 1, 1, 1])], [vi('y', None)],
        [numpy_helper.from_array(np.ones([1, 1, 32, 32], np.float32), 'img'),
         numpy_helper.from_array(np.ones([1, 1, 32, 32], np.float32), 'k')]), 'multiply-accumulates')
+# ConstantOfShape [24M] feeding an output: 96 MB of constants (under the fold budget) from
+# 200 bytes; as C text it took minutes and gigabytes
+add('const_output_too_large',
+    mk([helper.make_node('ConstantOfShape', ['shape'], ['y'], name='fill',
+                         value=helper.make_tensor('v', F, [1], [1.5])),
+        helper.make_node('Relu', ['x'], ['z'], name='relu0')],
+       [vi('x', [1])], [vi('y', None), vi('z', None)],
+       [numpy_helper.from_array(np.array([24 << 20], np.int64), 'shape')]),
+    'kiln writes as C arrays')
 
 add('external_absolute',
     mk([helper.make_node('MatMul', ['x', 'w'], ['y'], name='matmul0')],
