@@ -244,6 +244,20 @@ typedef struct {
 
 void kiln_resize_f32(const kiln_resize_params *p, const float *x, float *y);
 
+/* ---- GridSample (2-D, NCHW): y[n][c][oh][ow] samples x[n][c] at grid[n][oh][ow] = (x, y)
+ * in [-1, 1] (ONNX GridSample-16/20 with 2 spatial dims). */
+typedef enum { KILN_GS_NEAREST, KILN_GS_LINEAR, KILN_GS_CUBIC } kiln_gs_mode;
+typedef enum { KILN_GS_ZEROS, KILN_GS_BORDER, KILN_GS_REFLECTION } kiln_gs_padding;
+typedef struct {
+    int32_t n, c, h, w;          /* x */
+    int32_t out_h, out_w;        /* grid is [n][out_h][out_w][2] */
+    int32_t mode, padding;       /* kiln_gs_mode, kiln_gs_padding */
+    int32_t align_corners;
+} kiln_grid_sample_params;
+
+void kiln_grid_sample_f32(const kiln_grid_sample_params *p, const float *x, const float *grid,
+                          float *y);
+
 /* ---- Type-agnostic data movement (elem_size in bytes) -------------------------- */
 typedef struct {
     int32_t elem_size;

@@ -68,7 +68,9 @@ int op_tunary_emit(Emit *e, Node *n, Diag *d);
     X(thresholded_relu) X(shrink) X(log_softmax) X(hardmax) \
     X(cum_sum) X(top_k) \
     X(layer_normalization) X(instance_normalization) X(conv_transpose) X(resize) X(upsample) \
-    X(lrn)
+    X(lrn) \
+    X(grid_sample) \
+    X(hann_window) X(hamming_window) X(blackman_window)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)
