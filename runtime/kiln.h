@@ -245,6 +245,103 @@ typedef struct {
 
 void kiln_resize_f32(const kiln_resize_params *p, const float *x, float *y);
 
+/* ---- GridSample (2-D, NCHW): y[n][c][oh][ow] samples x[n][c] at grid[n][oh][ow] = (x, y)
+ * in [-1, 1] (ONNX GridSample-16/20 with 2 spatial dims). */
+typedef enum { KILN_GS_NEAREST, KILN_GS_LINEAR, KILN_GS_CUBIC } kiln_gs_mode;
+typedef enum { KILN_GS_ZEROS, KILN_GS_BORDER, KILN_GS_REFLECTION } kiln_gs_padding;
+typedef struct {
+    int32_t n, c, h, w;          /* x */
+    int32_t out_h, out_w;        /* grid is [n][out_h][out_w][2] */
+    int32_t mode, padding;       /* kiln_gs_mode, kiln_gs_padding */
+    int32_t align_corners;
+} kiln_grid_sample_params;
+
+void kiln_grid_sample_f32(const kiln_grid_sample_params *p, const float *x, const float *grid,
+                          float *y);
+
+/* ---- Einsum of 1 or 2 operands: every label (output labels in output order, then the
+ * summed ones) has a size and, per operand, an element stride (the sum of the strides of
+ * the operand's axes with that label, which makes diagonals; 0 if absent or broadcast).
+ * y is contiguous over the output labels. */
+#define KILN_EINSUM_MAX_LABELS (2 * KILN_MAX_RANK)
+typedef struct {
+    int32_t n_in;                                   /* 1: b unused */
+    int32_t n_out, n_sum;
+    int32_t dims[KILN_EINSUM_MAX_LABELS];
+    int32_t strides[2][KILN_EINSUM_MAX_LABELS];
+} kiln_einsum_params;
+
+void kiln_einsum_f32(const kiln_einsum_params *p, const float *a, const float *b, float *y);
+void kiln_einsum_f64(const kiln_einsum_params *p, const double *a, const double *b, double *y);
+
+/* ---- ReverseSequence: x is [time][batch][inner] (time_axis 0) or [batch][time][inner];
+ * the first lens[b] steps of each batch entry are reversed, the rest copied. Returns -1
+ * if a length is outside [0, time] (output then partly written). */
+typedef struct {
+    int32_t elem_size;
+    int32_t time_axis;           /* 0 or 1 */
+    int32_t time, batch, inner;
+} kiln_reverse_sequence_params;
+
+int kiln_reverse_sequence(const kiln_reverse_sequence_params *p, const void *x,
+                          const int64_t *lens, void *y);
+
+/* ---- Det: x is [batch][m][m]; y[b] = det of matrix b by LU with partial pivoting in
+ * scratch (m * m floats). */
+typedef struct {
+    int32_t batch, m;
+} kiln_det_params;
+
+void kiln_det_f32(const kiln_det_params *p, const float *x, float *y, float *scratch);
+
+/* ---- MaxUnpool: y = 0, then x[i] goes to the position that flat index idx[i] names in
+ * the unpooled shape `dims` (as MaxPool's Indices), at the same coordinates of y's shape
+ * `out_dims` (larger when output_shape pads it). Returns -1 if an index is outside the
+ * unpooled tensor or its position outside y (y then partly written). */
+typedef struct {
+    int32_t n_in, rank;
+    int32_t dims[KILN_MAX_RANK], out_dims[KILN_MAX_RANK];
+} kiln_max_unpool_params;
+
+int kiln_max_unpool_f32(const kiln_max_unpool_params *p, const float *x, const int64_t *idx,
+                        float *y);
+
+/* ---- RoiAlign (ONNX / ONNX Runtime semantics): y[r][c] is the out_h x out_w pooling of
+ * x[batch_indices[r]][c] over roi r = (x1, y1, x2, y2) * spatial_scale, each bin the
+ * average (or max of the weighted corners) of bilinear samples. Returns -1 for a batch
+ * index outside [0, n) or a roi needing more than KILN_ROI_MAX_SAMPLES samples per bin. */
+#define KILN_ROI_MAX_SAMPLES 65536
+typedef struct {
+    int32_t n, c, h, w;
+    int32_t n_rois, out_h, out_w;
+    int32_t sampling_ratio;      /* 0: ceil(roi size / out size) per roi */
+    float spatial_scale;
+    int32_t half_pixel;          /* coordinate_transformation_mode half_pixel (else output_half_pixel) */
+    int32_t max_mode;            /* mode max (else avg) */
+} kiln_roi_align_params;
+
+int kiln_roi_align_f32(const kiln_roi_align_params *p, const float *x, const float *rois,
+                       const int64_t *batch_indices, float *y);
+
+/* ---- DFT / STFT by direct summation (any length). DFT: x is [outer][n_in][inner][1 or 2]
+ * (real or complex), y [outer][n_out][inner][2]; the signal is cut or zero-padded to n_fft
+ * points; inverse uses e^(+i...) and divides by n_fft. STFT: signal [batch][len][1 or 2],
+ * frame f starts at f * step; y [batch][frames][n_out][2]; window may be NULL (ones). */
+typedef struct {
+    int32_t outer, n_in, inner;
+    int32_t complex_in;
+    int32_t n_fft, n_out;
+    int32_t inverse;
+} kiln_dft_params;
+
+typedef struct {
+    int32_t batch, len, complex_in;
+    int32_t step, frames, frame_len, n_out;
+} kiln_stft_params;
+
+void kiln_dft_f32(const kiln_dft_params *p, const float *x, float *y);
+void kiln_stft_f32(const kiln_stft_params *p, const float *signal, const float *window, float *y);
+
 /* ---- Type-agnostic data movement (elem_size in bytes) -------------------------- */
 typedef struct {
     int32_t elem_size;

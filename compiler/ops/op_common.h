@@ -70,7 +70,15 @@ int op_tunary_emit(Emit *e, Node *n, Diag *d);
     X(layer_normalization) X(instance_normalization) X(conv_transpose) X(resize) X(upsample) \
     X(lrn) \
     X(negative_log_likelihood_loss) X(softmax_cross_entropy_loss) \
-    X(prelu)
+    X(prelu) \
+    X(grid_sample) \
+    X(hann_window) X(hamming_window) X(blackman_window) \
+    X(einsum) \
+    X(reverse_sequence) \
+    X(det) \
+    X(max_unpool) \
+    X(roi_align) \
+    X(dft) X(stft)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)

@@ -4,14 +4,24 @@
 # limit; writes ROWS/<case>.tsv (case, op, verdict, reason) and LOGS/<case>.log.
 # Verdicts from kiln verify's exit status (docs/cli.md): 0 pass, 1 unsupported, 3 wrong,
 # 4 wrong (crash if the generated code was killed by a signal), 5 crash (internal error),
-# 124 timeout, >128 crash.
+# 124 timeout, >128 crash. A case with a directory errata/CASE is checked against the
+# outputs there; it passes with the reason "(errata)".
 # usage: case.sh OUTDIR LIMIT_SECONDS CASE_DIR
 out=$1; limit=$2; dir=${3%/}
 KILN=${KILN:-build/kiln}
 name=$(basename "$dir")
 log="$out/logs/$name.log"
 ops=$("$KILN" inspect "$dir/model.onnx" --ops 2>/dev/null | tr ' ' ',')
-timeout -k 5 "$limit" "$KILN" verify "$dir/model.onnx" --data "$dir/test_data_set_0" >"$log" 2>&1
+# Errata (errata/README.md): the suite's inputs with ONNX Runtime's outputs in place of
+# the suite's wrong output_K.pb.
+errata=$(dirname "$0")/errata/$name
+data=$dir/test_data_set_0
+if [ -d "$errata" ]; then
+    data=$out/errata/$name
+    rm -rf "$data" && mkdir -p "$data"
+    cp "$dir"/test_data_set_0/input_*.pb "$errata"/output_*.pb "$data"/
+fi
+timeout -k 5 "$limit" "$KILN" verify "$dir/model.onnx" --data "$data" >"$log" 2>&1
 rc=$?
 # The reason: the first error (joined with its continuation lines) or the first mismatch.
 first_error() {
@@ -20,7 +30,7 @@ first_error() {
          on {exit} END {print r}' "$log"
 }
 case $rc in
-    0) verdict=pass; reason= ;;
+    0) verdict=pass; reason=; [ -d "$errata" ] && reason="(errata)" ;;
     1) verdict=unsupported; reason=$(first_error) ;;
     3) verdict=wrong; reason=$(grep -m1 MISMATCH "$log" | sed 's/^.*MISMATCH *//') ;;
     4) if grep -q "killed by a signal" "$log"; then verdict=crash; else verdict=wrong; fi

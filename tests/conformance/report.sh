@@ -26,12 +26,14 @@ function norm(r,   ops, s) {
     return r
 }
 NR > 1 { nv[$3]++; total++ }
+NR > 1 && $3 == "pass" && $4 == "(errata)" { nerr++; ecases = ecases (ecases == "" ? "" : ", ") $1 }
 NR > 1 && $3 != "pass" { k = $3 ": " norm($4); cases[k] = cases[k] (cases[k] == "" ? "" : ", ") $1; cnt[k]++ }
 END {
     printf "| verdict | cases |\n|---|---|\n"
     split("pass unsupported wrong crash timeout", v, " ")
     for (i = 1; i <= 5; i++) printf "| %s | %d |\n", v[i], nv[v[i]]
     printf "| total | %d |\n\n", total
+    if (nerr) printf "| pass (errata) | # | cases |\n|---|---|---|\n| against ONNX Runtime (tests/conformance/errata) | %d | %s |\n\n", nerr, ecases
     printf "| reason | # | cases |\n|---|---|---|\n"
     for (k in cnt) printf "%06d\t| %s | %d | %s |\n", 999999 - cnt[k], k, cnt[k], cases[k]
 }' "$tsv" >"$tmp"
