@@ -81,6 +81,14 @@ static int conv_transpose_infer(Graph *g, Node *n, Diag *d)
             return -1;
         }
         int64_t in = x->dims[2 + i];
+        /* below 2^31 each, the size arithmetic below cannot overflow int64 */
+        if (st[i] > INT32_MAX || dil[i] > INT32_MAX || opad[i] > INT32_MAX ||
+            pads[i] > INT32_MAX || pads[ns + i] > INT32_MAX || oshape[i] > INT32_MAX ||
+            in > INT32_MAX || k[i] > INT32_MAX) {
+            node_error(d, n, "spatial %d: strides, dilations, pads, output_padding, output_shape "
+                       "and sizes must be below 2^31", i);
+            return -1;
+        }
         int64_t full = st[i] * (in - 1) + opad[i] + dil[i] * (k[i] - 1) + 1;
         int64_t begin = pads[i], o = full - pads[i] - pads[ns + i];
         if (!strcmp(ap, "VALID"))

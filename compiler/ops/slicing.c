@@ -163,7 +163,8 @@ static int64_t slice_len(int64_t dim, int64_t step, int64_t *start, int64_t end)
     }
     *start = s;
     int64_t span = step > 0 ? e - s : s - e, st = step > 0 ? step : -step;
-    return span <= 0 ? 0 : (span + st - 1) / st;
+    /* no span + st - 1: both may be near INT64_MAX */
+    return span <= 0 ? 0 : span / st + (span % st != 0);
 }
 
 static int slice_infer(Graph *g, Node *n, Diag *d)
