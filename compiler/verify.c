@@ -458,12 +458,13 @@ int cmd_verify(Options *o)
         return 2;
     }
     AutoConsts ac = {.first = o->n_consts, .arena = arena_new(), .first_shape = o->n_shapes};
+    /* o->tgt is loaded by the first compile, so the header names the --target argument */
     if (o->quantize)
         printf("kiln verify %s (int8; float golden outputs: snr >= %g dB; int8 ones: exact)\n",
                o->model, verify_snr_min(o));
     else
         printf("kiln verify %s on %s (rtol %g, atol %g)\n", o->model,
-               o->tgt.name[0] ? o->tgt.name : "host", o->rtol, o->atol);
+               o->target && *o->target ? o->target : "host", o->rtol, o->atol);
     Graph *g = verify_compile(o, o->data[0], &ac, &d);
     if (!g) {
         arena_free(ac.arena);

@@ -26,7 +26,8 @@ verify_case() {   # verify_case TARGET DIR: kiln verify with the tolerance of ex
     data=""
     for ds in "$dir"/test_data_set_*; do data="$data --data $ds"; done
     t "verify-$1-$(basename "$dir")" 0 "$KILN" verify "$dir/model.onnx" $data --target "$1" \
-        ${rtol:+--rtol $rtol} ${atol:+--atol $atol} && has "verify-$1-$(basename "$dir")" "PASS"
+        ${rtol:+--rtol $rtol} ${atol:+--atol $atol} && has "verify-$1-$(basename "$dir")" "PASS" &&
+        has "verify-$1-$(basename "$dir")-header" "on $1 ("
 }
 
 for tool in qemu-system-arm qemu-system-riscv32 arm-none-eabi-gcc riscv64-unknown-elf-gcc; do
