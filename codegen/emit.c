@@ -64,14 +64,19 @@ const char *cg_new_array(Emit *e, const char *elem_type, int count)
     return name;
 }
 
+/* Any length: tables (Resize taps, n-gram pools) make lines of megabytes. */
 static void append_formatted(Buf *b, const char *indent, const char *fmt, va_list ap)
 {
-    char tmp[8192];
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    if (n >= (int)sizeof tmp)
-        KILN_UNREACHABLE("generated line too long");
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     buf_puts(b, indent);
-    buf_puts(b, tmp);
+    if (n > 0) {
+        buf_reserve(b, (size_t)n + 1);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, again);
+        b->len += (size_t)n;
+    }
+    va_end(again);
 }
 
 void cg_decl(Emit *e, const char *fmt, ...)
