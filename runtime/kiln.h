@@ -1084,4 +1084,24 @@ void kiln_dwconv2d_s8_in_place(const kiln_conv2d_s8_params *p, const kiln_per_ch
                                int8_t *xy, const int8_t *w, const int32_t *bias, int8_t *scratch);
 size_t kiln_dwconv2d_s8_in_place_scratch_size(const kiln_conv2d_s8_params *p);
 
+/* ---- TfIdfVectorizer: n-gram counts of int32/int64 rows against a pool of n-grams ----
+ * Gram g is pool[gram_start[g] .. + gram_len[g]) and counts into output gram_out[g]. An
+ * n-gram with skip s takes items start, start + s + 1, ...; unigrams count only once (at
+ * skip 0). weight[g] weighs gram g (NULL: 1): TF counts, TFIDF sums the weights of the
+ * occurrences, IDF gives the weight if the gram occurs at all. gram_out is one-to-one. */
+enum { KILN_TFIDF_TF, KILN_TFIDF_IDF, KILN_TFIDF_TFIDF };
+typedef struct {
+    int32_t rows, cols;          /* x viewed as [rows][cols] */
+    int32_t x_is_64;             /* int64 items, else int32 */
+    int32_t min_n, max_n, max_skip;
+    int32_t n_grams, out_size;
+    int32_t mode;                /* KILN_TFIDF_* */
+    const int64_t *pool;
+    const int32_t *gram_start, *gram_len, *gram_out;
+    const float *weight;
+} kiln_tfidf_params;
+
+/* y is [rows][out_size] floats. */
+void kiln_tfidf_vectorizer(const kiln_tfidf_params *p, const void *x, float *y);
+
 #endif

@@ -79,7 +79,8 @@ int op_tunary_emit(Emit *e, Node *n, Diag *d);
     X(max_unpool) \
     X(roi_align) \
     X(dft) X(stft) \
-    X(mel_weight_matrix)
+    X(mel_weight_matrix) \
+    X(tf_idf_vectorizer)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)
