@@ -96,6 +96,10 @@ void op_broadcast_strides(const Tensor *t, int rank, int32_t *strides);
 int op_axis(Node *n, int64_t axis, int rank, Diag *d);
 /* Checks a 64-bit count fits the runtime's int32 fields. */
 int op_fits_i32(Node *n, int64_t v, const char *what, Diag *d);
+/* An ONNX TensorProto.DataType code as a DType; DT_UNDEF if kiln has no such type. */
+DType op_dtype_from_onnx(int64_t code);
+/* Stores v into element i of t's data, converted to t's type (generators). */
+void op_store_double(Tensor *t, int64_t i, double v);
 
 /* ---- int8 ops: built by the quantize pass (passes/quantize.c), never read from ONNX ----
  * Every float op's params struct starts with its kiln_*_params kernel struct, which is

@@ -6,35 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-static const DType onnx_dtypes[] = {DT_UNDEF, DT_F32, DT_U8, DT_S8, DT_U16, DT_S16, DT_S32,
-                                    DT_S64, DT_UNDEF, DT_BOOL, DT_UNDEF, DT_F64, DT_U32, DT_U64};
-
-/* ONNX TensorProto.DataType code to DType; DT_UNDEF if kiln has no such type. */
-static DType dtype_from_code(int64_t code)
-{
-    return code > 0 && code < (int64_t)KILN_ARRAY_LEN(onnx_dtypes) ? onnx_dtypes[code] : DT_UNDEF;
-}
-
-/* Stores v into element i of t, converted to t's type. */
-static void store(Tensor *t, int64_t i, double v)
-{
-    void *p = t->data;
-    switch (t->dtype) {
-    case DT_F32: ((float *)p)[i] = (float)v; break;
-    case DT_F64: ((double *)p)[i] = v; break;
-    case DT_S8: ((int8_t *)p)[i] = (int8_t)v; break;
-    case DT_U8: ((uint8_t *)p)[i] = (uint8_t)v; break;
-    case DT_BOOL: ((uint8_t *)p)[i] = v != 0; break;
-    case DT_S16: ((int16_t *)p)[i] = (int16_t)v; break;
-    case DT_U16: ((uint16_t *)p)[i] = (uint16_t)v; break;
-    case DT_S32: ((int32_t *)p)[i] = (int32_t)v; break;
-    case DT_U32: ((uint32_t *)p)[i] = (uint32_t)v; break;
-    case DT_S64: ((int64_t *)p)[i] = (int64_t)v; break;
-    case DT_U64: ((uint64_t *)p)[i] = (uint64_t)v; break;
-    default: break;
-    }
-}
-
 /* ---- ConstantOfShape: a tensor of the given shape filled with `value` ------------------ */
 
 static int constant_of_shape_infer(Graph *g, Node *n, Diag *d)
@@ -154,7 +125,7 @@ static int range_eval(Graph *g, Node *n, Diag *d)
             if (y->dtype == DT_S64)
                 ((int64_t *)y->data)[i] = start + i * delta;
             else
-                store(y, i, (double)(start + i * delta));
+                op_store_double(y, i, (double)(start + i * delta));
         }
     }
     return 0;
@@ -172,7 +143,7 @@ static int eye_like_infer(Graph *g, Node *n, Diag *d)
 {
     Tensor *x = n->inputs[0];
     Attr *a = ir_attr(n, "dtype");
-    DType dt = a ? dtype_from_code(a->i) : x->dtype;
+    DType dt = a ? op_dtype_from_onnx(a->i) : x->dtype;
     if (x->rank != 2 || dt == DT_UNDEF) {
         node_error(d, n, "needs a 2-D input and a numeric dtype");
         return -1;
@@ -189,7 +160,7 @@ static int eye_like_eval(Graph *g, Node *n, Diag *d)
     int64_t k = ir_attr_int(n, "k", 0), rows = y->dims[0], cols = y->dims[1];
     for (int64_t i = 0; i < rows; i++)
         if (i + k >= 0 && i + k < cols)
-            store(y, i * cols + i + k, 1.0);
+            op_store_double(y, i * cols + i + k, 1.0);
     return 0;
 }
 

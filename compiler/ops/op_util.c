@@ -244,3 +244,32 @@ int op_spatial_output(Node *n, SpatialAttrs *s, const int64_t *in, int ceil_mode
     }
     return 0;
 }
+
+static const DType onnx_dtypes[] = {DT_UNDEF, DT_F32, DT_U8, DT_S8, DT_U16, DT_S16, DT_S32,
+                                    DT_S64, DT_UNDEF, DT_BOOL, DT_UNDEF, DT_F64, DT_U32, DT_U64};
+
+/* ONNX TensorProto.DataType code to DType; DT_UNDEF if kiln has no such type. */
+DType op_dtype_from_onnx(int64_t code)
+{
+    return code > 0 && code < (int64_t)KILN_ARRAY_LEN(onnx_dtypes) ? onnx_dtypes[code] : DT_UNDEF;
+}
+
+/* Stores v into element i of t, converted to t's type. */
+void op_store_double(Tensor *t, int64_t i, double v)
+{
+    void *p = t->data;
+    switch (t->dtype) {
+    case DT_F32: ((float *)p)[i] = (float)v; break;
+    case DT_F64: ((double *)p)[i] = v; break;
+    case DT_S8: ((int8_t *)p)[i] = (int8_t)v; break;
+    case DT_U8: ((uint8_t *)p)[i] = (uint8_t)v; break;
+    case DT_BOOL: ((uint8_t *)p)[i] = v != 0; break;
+    case DT_S16: ((int16_t *)p)[i] = (int16_t)v; break;
+    case DT_U16: ((uint16_t *)p)[i] = (uint16_t)v; break;
+    case DT_S32: ((int32_t *)p)[i] = (int32_t)v; break;
+    case DT_U32: ((uint32_t *)p)[i] = (uint32_t)v; break;
+    case DT_S64: ((int64_t *)p)[i] = (int64_t)v; break;
+    case DT_U64: ((uint64_t *)p)[i] = (uint64_t)v; break;
+    default: break;
+    }
+}

@@ -11,15 +11,11 @@ typedef struct {
     double a0, a1, a2;
 } WindowCoeffs;
 
-static const DType window_dtypes[] = {DT_UNDEF, DT_F32, DT_U8, DT_S8, DT_U16, DT_S16, DT_S32,
-                                      DT_S64, DT_UNDEF, DT_UNDEF, DT_UNDEF, DT_F64, DT_U32,
-                                      DT_U64};
-
-/* output_datatype (an ONNX TensorProto code) as a DType; DT_UNDEF if not a numeric type
- * kiln has. */
+/* output_datatype as a DType: any numeric type (not bool); DT_UNDEF otherwise. */
 static DType window_dtype(int64_t code)
 {
-    return code > 0 && code < (int64_t)KILN_ARRAY_LEN(window_dtypes) ? window_dtypes[code] : DT_UNDEF;
+    DType dt = op_dtype_from_onnx(code);
+    return dt == DT_BOOL ? DT_UNDEF : dt;
 }
 
 static int window_infer(Graph *g, Node *n, Diag *d)
@@ -48,24 +44,6 @@ static int window_infer(Graph *g, Node *n, Diag *d)
     return 0;
 }
 
-static void store(Tensor *t, int64_t i, double v)
-{
-    void *p = t->data;
-    switch (t->dtype) {
-    case DT_F32: ((float *)p)[i] = (float)v; break;
-    case DT_F64: ((double *)p)[i] = v; break;
-    case DT_S8: ((int8_t *)p)[i] = (int8_t)v; break;
-    case DT_U8: ((uint8_t *)p)[i] = (uint8_t)v; break;
-    case DT_S16: ((int16_t *)p)[i] = (int16_t)v; break;
-    case DT_U16: ((uint16_t *)p)[i] = (uint16_t)v; break;
-    case DT_S32: ((int32_t *)p)[i] = (int32_t)v; break;
-    case DT_U32: ((uint32_t *)p)[i] = (uint32_t)v; break;
-    case DT_S64: ((int64_t *)p)[i] = (int64_t)v; break;
-    case DT_U64: ((uint64_t *)p)[i] = (uint64_t)v; break;
-    default: break;
-    }
-}
-
 /* Computed in double and rounded once. A symmetric window of size 1 is [1] (the limit;
  * the formula would divide by zero). */
 static void window_fill(Graph *g, Node *n, const WindowCoeffs *c)
@@ -80,7 +58,7 @@ static void window_fill(Graph *g, Node *n, const WindowCoeffs *c)
         double v = len > 0 ? c->a0 - c->a1 * cos(tau * (double)i / len) +
                                  c->a2 * cos(2.0 * tau * (double)i / len)
                            : 1.0;
-        store(y, i, v < 0 && y->dtype != DT_F32 && y->dtype != DT_F64 ? 0.0 : v);
+        op_store_double(y, i, v < 0 && y->dtype != DT_F32 && y->dtype != DT_F64 ? 0.0 : v);
     }
 }
 
@@ -215,11 +193,11 @@ static int mel_eval(Graph *g, Node *n, Diag *d)
     for (int64_t i = 0; i < a.bins; i++) {
         int64_t lo = edge[i], mid = edge[i + 1], hi = edge[i + 2];
         if (mid == lo)
-            store(y, mid * a.bins + i, 1.0);
+            op_store_double(y, mid * a.bins + i, 1.0);
         for (int64_t j = lo; mid > lo && j <= mid; j++)
-            store(y, j * a.bins + i, (double)(j - lo) / (double)(mid - lo));
+            op_store_double(y, j * a.bins + i, (double)(j - lo) / (double)(mid - lo));
         for (int64_t j = mid; j < hi; j++)
-            store(y, j * a.bins + i, (double)(hi - j) / (double)(hi - mid));
+            op_store_double(y, j * a.bins + i, (double)(hi - j) / (double)(hi - mid));
     }
     return 0;
 }

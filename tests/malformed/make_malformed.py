@@ -318,15 +318,22 @@ def write_side_files():
         os.symlink('/etc/passwd', link)
 
 
-def main():
-    write_side_files()
-    for name in sorted(CASES):
-        data, expect = CASES[name]
+def write_cases(cases):
+    """cases: name -> (serialized model or ModelProto, expected message text)."""
+    for name in sorted(cases):
+        data, expect = cases[name]
+        if not isinstance(data, bytes):
+            data = data.SerializeToString()
         with open(os.path.join(HERE, name + '.onnx'), 'wb') as f:
             f.write(data)
         with open(os.path.join(HERE, name + '.expect'), 'w') as f:
             f.write(expect + '\n')
-    print(f'{len(CASES)} malformed files written to {HERE}')
+    print(f'{len(cases)} malformed files written to {HERE}')
+
+
+def main():
+    write_side_files()
+    write_cases(CASES)
 
 
 if __name__ == '__main__':

@@ -22,7 +22,7 @@ import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_malformed import HERE, mk, vi  # noqa: E402
+from make_malformed import mk, vi, write_cases  # noqa: E402
 
 I64 = TensorProto.INT64
 CASES = {}
@@ -70,13 +70,7 @@ add('loss_const_target_out_of_range',
 
 
 def main():
-    for name in sorted(CASES):
-        data, expect = CASES[name]
-        with open(os.path.join(HERE, name + '.onnx'), 'wb') as f:
-            f.write(data)
-        with open(os.path.join(HERE, name + '.expect'), 'w') as f:
-            f.write(expect + '\n')
-    print(f'{len(CASES)} malformed files written to {HERE}')
+    write_cases(CASES)
 
 
 if __name__ == '__main__':
