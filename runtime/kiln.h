@@ -977,6 +977,10 @@ typedef struct {
 void kiln_reduce_f32(const kiln_reduce_params *p, const float *x, float *y);
 void kiln_reduce_f64(const kiln_reduce_params *p, const double *x, double *y);
 
+/* ---- MeanVarianceNormalization: y = (x - mean) / (sqrt(var) + 1e-9), mean and (biased)
+ * variance over the reduced dims of kiln_reduce_params (op unused), per kept position. */
+void kiln_mvn_f32(const kiln_reduce_params *p, const float *x, float *y);
+
 /* ---- ArgMax / ArgMin over one axis: x viewed as [outer][len][inner] ---------------- */
 typedef struct {
     int32_t outer, len, inner;

@@ -78,7 +78,8 @@ int op_tunary_emit(Emit *e, Node *n, Diag *d);
     X(det) \
     X(max_unpool) \
     X(roi_align) \
-    X(dft) X(stft)
+    X(dft) X(stft) \
+    X(mean_variance_normalization)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)
