@@ -159,6 +159,21 @@ typedef struct {
 void kiln_channel_affine_f32(const kiln_channel_affine_params *p, const float *x,
                              const float *scale, const float *shift, float *y);
 
+/* ---- BatchNormalization, training_mode=1 (opset 14+): x viewed as [n][c][inner]; each
+ * channel is normalised by its batch mean and (biased) variance:
+ * y = (x - mean_b) / sqrt(var_b + epsilon) * scale + bias, and the running statistics are
+ * running_mean = mean * momentum + mean_b * (1 - momentum) (likewise running_var).
+ * running_mean and running_var may be NULL. */
+typedef struct {
+    int32_t n, c, inner;
+    float epsilon, momentum;
+} kiln_batchnorm_train_params;
+
+void kiln_batchnorm_train_f32(const kiln_batchnorm_train_params *p, const float *x,
+                              const float *scale, const float *bias, const float *mean,
+                              const float *var, float *y, float *running_mean,
+                              float *running_var);
+
 /* ---- Softmax over one axis: x viewed as [outer][len][inner] --------------------- */
 typedef struct {
     int32_t outer, len, inner;
