@@ -6,7 +6,7 @@
 #include "codegen.h"
 #include "ops.h"
 
-#define OP_MAX_SPATIAL 2
+#define OP_MAX_SPATIAL 3   /* 3-D pooling; Conv checks its own rank */
 /* Largest stride, dilation, pad or kernel_shape value accepted (hostile-input bound). */
 #define OP_MAX_WINDOW (1 << 24)
 #define OP_ANY_OPSET 1, 1000
