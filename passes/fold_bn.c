@@ -75,6 +75,9 @@ static int can_fold(const Graph *g, const Node *bn, Node **producer)
 {
     Tensor *x = bn->inputs[0];
     Node *p = x->producer;
+    /* a training-mode BN keeps its 5 run-time inputs: batch statistics do not fold */
+    if (bn->n_inputs != 3)
+        return 0;
     if (!p || p->dead || p->outputs[0] != x || ir_single_consumer(g, x) != bn)
         return 0;
     kiln_act *act = p->op->act_slot ? p->op->act_slot(p) : NULL;

@@ -455,6 +455,8 @@ static int lower_pool(Quant *q, Node *n)
 {
     if (n->n_outputs > 1 && n->outputs[1])
         return 0;   /* MaxPool indices */
+    if (n->inputs[0]->rank == 5)
+        return 0;   /* 3-D pools have no int8 kernel */
     Tensor *xs = need_s8(q, n->inputs[0]), *y = n->outputs[0];
     PoolS8Params *p = arena_alloc(q->g->arena, sizeof *p);
     if (is_op(n, "GlobalAveragePool"))

@@ -159,6 +159,21 @@ typedef struct {
 void kiln_channel_affine_f32(const kiln_channel_affine_params *p, const float *x,
                              const float *scale, const float *shift, float *y);
 
+/* ---- BatchNormalization, training_mode=1 (opset 14+): x viewed as [n][c][inner]; each
+ * channel is normalised by its batch mean and (biased) variance:
+ * y = (x - mean_b) / sqrt(var_b + epsilon) * scale + bias, and the running statistics are
+ * running_mean = mean * momentum + mean_b * (1 - momentum) (likewise running_var).
+ * running_mean and running_var may be NULL. */
+typedef struct {
+    int32_t n, c, inner;
+    float epsilon, momentum;
+} kiln_batchnorm_train_params;
+
+void kiln_batchnorm_train_f32(const kiln_batchnorm_train_params *p, const float *x,
+                              const float *scale, const float *bias, const float *mean,
+                              const float *var, float *y, float *running_mean,
+                              float *running_var);
+
 /* ---- Softmax over one axis: x viewed as [outer][len][inner] --------------------- */
 typedef struct {
     int32_t outer, len, inner;
@@ -177,9 +192,28 @@ typedef struct {
 } kiln_pool2d_params;
 
 void kiln_maxpool2d_f32(const kiln_pool2d_params *p, const float *x, float *y);
+/* MaxPool on uint8 tensors (int8 ones use kiln_maxpool2d_s8). */
+void kiln_maxpool2d_u8(const kiln_pool2d_params *p, const uint8_t *x, uint8_t *y);
+/* MaxPool with Indices: idx[i] is the flat input index (over N, C, H, W) of the first cell
+ * holding y[i], row-major (storage_order 0) or column-major within the H x W plane (1). */
+void kiln_maxpool2d_argmax_f32(const kiln_pool2d_params *p, int32_t storage_order,
+                               const float *x, float *y, int64_t *idx);
 /* Padding cells never count beyond the explicit pads (ceil_mode overhang is excluded
  * even with count_include_pad, as in ONNX Runtime). */
 void kiln_avgpool2d_f32(const kiln_pool2d_params *p, const float *x, float *y);
+
+/* ---- Pooling (3-D, NCDHW): axes d, h, w in that order --------------------------- */
+typedef struct {
+    int32_t n, c;
+    int32_t in[3], out[3], k[3], stride[3];
+    int32_t dil[3];                       /* MaxPool only; 1 for AveragePool */
+    int32_t pad[3], pad_end[3];           /* leading and trailing pads */
+    int32_t count_include_pad;            /* AveragePool only */
+} kiln_pool3d_params;
+
+/* As kiln_maxpool2d_f32 and kiln_avgpool2d_f32 with a depth axis. */
+void kiln_maxpool3d_f32(const kiln_pool3d_params *p, const float *x, float *y);
+void kiln_avgpool3d_f32(const kiln_pool3d_params *p, const float *x, float *y);
 
 typedef struct {
     int32_t channels;  /* n * c */
@@ -976,6 +1010,10 @@ typedef struct {
 
 void kiln_reduce_f32(const kiln_reduce_params *p, const float *x, float *y);
 void kiln_reduce_f64(const kiln_reduce_params *p, const double *x, double *y);
+
+/* ---- MeanVarianceNormalization: y = (x - mean) / (sqrt(var) + 1e-9), mean and (biased)
+ * variance over the reduced dims of kiln_reduce_params (op unused), per kept position. */
+void kiln_mvn_f32(const kiln_reduce_params *p, const float *x, float *y);
 
 /* ---- ArgMax / ArgMin over one axis: x viewed as [outer][len][inner] ---------------- */
 typedef struct {

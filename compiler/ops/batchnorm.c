@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* BatchNormalization (inference): folded into the preceding Conv/Gemm by pass_fold_bn;
- * otherwise run as a per-channel affine y = x * scale[c] + shift[c] computed here. */
+ * otherwise run as a per-channel affine y = x * scale[c] + shift[c] computed here.
+ * training_mode=1 (opset 14+) normalises by the batch statistics at run time
+ * (kiln_batchnorm_train_f32), with the optional running_mean/running_var outputs. */
 #include "op_common.h"
 
 #include <math.h>
 
 typedef struct {
     kiln_channel_affine_params k;
+    int training;
+    kiln_batchnorm_train_params t;   /* training only */
 } BatchNormParams;
 
 /* scale = gamma / sqrt(var + eps), shift = beta - mean * scale, as new constants. */
@@ -39,6 +43,43 @@ static int batchnorm_affine(Graph *g, Node *n, Tensor **scale, Tensor **shift, D
     return 0;
 }
 
+/* Training mode: all five inputs are read at run time; Y, then running_mean and
+ * running_var (each optional) of shape [C]. */
+static int batchnorm_train_infer(Graph *g, Node *n, Diag *d)
+{
+    Tensor *x = n->inputs[0];
+    int64_t c = x->dims[1], inner = 1;
+    for (int i = 1; i < 5; i++) {
+        if (op_require_float(n, i, d))
+            return -1;
+        if (n->inputs[i]->rank != 1 || n->inputs[i]->dims[0] != c) {
+            node_error(d, n, "input %d ('%s') must have %lld elements (the channel count)", i,
+                       n->inputs[i]->name, (long long)c);
+            return -1;
+        }
+    }
+    if (n->n_outputs > 3) {
+        node_error(d, n, "training mode at opset %d has at most 3 outputs (Y, running_mean, "
+                   "running_var)", n->opset);
+        return -1;
+    }
+    for (int i = 2; i < x->rank; i++)
+        inner *= x->dims[i];
+    if (op_fits_i32(n, ir_numel(x), "size", d))
+        return -1;
+    ir_set_shape(n->outputs[0], DT_F32, x->rank, x->dims);
+    for (int i = 1; i < n->n_outputs; i++)
+        if (n->outputs[i])
+            ir_set_shape(n->outputs[i], DT_F32, 1, &c);
+    BatchNormParams *p = arena_alloc(g->arena, sizeof *p);
+    p->training = 1;
+    p->t = (kiln_batchnorm_train_params){(int32_t)x->dims[0], (int32_t)c, (int32_t)inner,
+                                         ir_attr_float(n, "epsilon", 1e-5f),
+                                         ir_attr_float(n, "momentum", 0.9f)};
+    n->params = p;
+    return 0;
+}
+
 static int batchnorm_infer(Graph *g, Node *n, Diag *d)
 {
     Tensor *x = n->inputs[0];
@@ -48,10 +89,21 @@ static int batchnorm_infer(Graph *g, Node *n, Diag *d)
     }
     if (op_require_float(n, 0, d))
         return -1;
-    if (ir_attr_int(n, "training_mode", 0) != 0 || ir_attr_int(n, "spatial", 1) != 1) {
-        node_error(d, n, "only inference mode with spatial=1 is supported");
+    if (ir_attr_int(n, "spatial", 1) != 1) {
+        node_error(d, n, "only spatial=1 is supported");
         return -1;
     }
+    int64_t training = ir_attr_int(n, "training_mode", 0);
+    if (training != 0 && training != 1) {
+        node_error(d, n, "training_mode must be 0 or 1, not %lld", (long long)training);
+        return -1;
+    }
+    if (training && x->rank < 2) {
+        node_error(d, n, "input has rank %d; expected N x C x ...", x->rank);
+        return -1;
+    }
+    if (training)
+        return batchnorm_train_infer(g, n, d);
     ir_attr(n, "momentum");   /* training-only; ignored in inference */
     ir_attr(n, "is_test");
     for (int i = 1; i < n->n_outputs; i++) {
@@ -85,18 +137,57 @@ static int batchnorm_infer(Graph *g, Node *n, Diag *d)
     return 0;
 }
 
+static void *output_or_null(Node *n, int i)
+{
+    return i < n->n_outputs && n->outputs[i] ? n->outputs[i]->data : NULL;
+}
+
 static int batchnorm_eval(Graph *g, Node *n, Diag *d)
 {
     BatchNormParams *p = n->params;
     op_allocate_outputs(g, n);
+    if (p->training) {
+        kiln_batchnorm_train_f32(&p->t, n->inputs[0]->data, n->inputs[1]->data,
+                                 n->inputs[2]->data, n->inputs[3]->data, n->inputs[4]->data,
+                                 n->outputs[0]->data, output_or_null(n, 1),
+                                 output_or_null(n, 2));
+        return 0;
+    }
     kiln_channel_affine_f32(&p->k, n->inputs[0]->data, n->inputs[1]->data, n->inputs[2]->data,
                             n->outputs[0]->data);
+    return 0;
+}
+
+/* Unused optional outputs have no storage. */
+static const char *output_ptr(Emit *e, Node *n, int i)
+{
+    Tensor *t = i < n->n_outputs ? n->outputs[i] : NULL;
+    if (!t || (!t->is_output && ir_count_uses(e->g, t) == 0))
+        return "0";
+    return cg_ptr(e, t);
+}
+
+static int batchnorm_train_emit(Emit *e, Node *n)
+{
+    const kiln_batchnorm_train_params *t = &((BatchNormParams *)n->params)->t;
+    if (ir_numel(n->inputs[0]) == 0)
+        return 0;
+    const char *pn = cg_new_params(e, "kiln_batchnorm_train_params");
+    cg_decl(e, "{%d, %d, %d, %s, %s};\n", t->n, t->c, t->inner, cg_float(e, t->epsilon),
+            cg_float(e, t->momentum));
+    cg_stmt(e, "kiln_batchnorm_train_f32(&%s, %s, %s, %s, %s, %s, %s, %s, %s);\n", pn,
+            cg_ptr(e, n->inputs[0]), cg_ptr(e, n->inputs[1]), cg_ptr(e, n->inputs[2]),
+            cg_ptr(e, n->inputs[3]), cg_ptr(e, n->inputs[4]), cg_ptr(e, n->outputs[0]),
+            output_ptr(e, n, 1), output_ptr(e, n, 2));
+    cg_use_kernel(e, "kiln_batchnorm_train_f32");
     return 0;
 }
 
 static int batchnorm_emit(Emit *e, Node *n, Diag *d)
 {
     BatchNormParams *p = n->params;
+    if (p->training)
+        return batchnorm_train_emit(e, n);
     const char *pn = cg_new_params(e, "kiln_channel_affine_params");
     cg_decl(e, "{%d, %d, %d, %s};\n", p->k.n, p->k.c, p->k.inner, cg_act(e, &p->k.act));
     cg_stmt(e, "kiln_channel_affine_f32(&%s, %s, %s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
@@ -105,7 +196,12 @@ static int batchnorm_emit(Emit *e, Node *n, Diag *d)
     return 0;
 }
 
-static kiln_act *batchnorm_act(Node *n) { return &((BatchNormParams *)n->params)->k.act; }
+/* Training mode applies no fused activation. */
+static kiln_act *batchnorm_act(Node *n)
+{
+    BatchNormParams *p = n->params;
+    return p->training ? NULL : &p->k.act;
+}
 
 const OpDef op_batch_normalization = {
     .name = "BatchNormalization", .min_opset = 6, .max_opset = 1000,

@@ -6,7 +6,7 @@
 #include "codegen.h"
 #include "ops.h"
 
-#define OP_MAX_SPATIAL 2
+#define OP_MAX_SPATIAL 3   /* 3-D pooling; Conv checks its own rank */
 /* Largest stride, dilation, pad or kernel_shape value accepted (hostile-input bound). */
 #define OP_MAX_WINDOW (1 << 24)
 #define OP_ANY_OPSET 1, 1000
@@ -80,7 +80,8 @@ int op_tunary_emit(Emit *e, Node *n, Diag *d);
     X(roi_align) \
     X(dft) X(stft) \
     X(mel_weight_matrix) \
-    X(tf_idf_vectorizer)
+    X(tf_idf_vectorizer) \
+    X(mean_variance_normalization)
 
 #define OP_DECLARE(id) extern const OpDef op_##id;
 OP_ENTRIES(OP_DECLARE)
