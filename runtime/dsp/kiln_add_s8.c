@@ -11,7 +11,7 @@
 
 typedef struct {
     int32_t m, shift;
-    kiln_requant_right_dsp right; /* for shift < 0 */
+    kiln_requant_right_params right; /* for shift < 0 */
 } add_quant;
 
 static add_quant quant(int32_t m, int32_t shift)

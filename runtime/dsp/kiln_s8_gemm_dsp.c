@@ -15,7 +15,7 @@ static inline int32_t load32(const void *p)
 /* One output channel's requantization, set up once for all its columns. */
 typedef struct {
     int32_t m, shift;
-    kiln_requant_right_dsp right; /* for shift < 0 */
+    kiln_requant_right_params right; /* for shift < 0 */
 } chan_quant;
 
 static inline chan_quant chan(const int32_t *multiplier, const int8_t *shift, int32_t oc)
@@ -24,13 +24,19 @@ static inline chan_quant chan(const int32_t *multiplier, const int8_t *shift, in
     return q;
 }
 
-static inline int8_t finish(int32_t acc, const chan_quant *q, const kiln_s8_io *io)
+/* The output offset and clamp, copied out of kiln_s8_io: the int8 stores may alias it, so
+ * GCC would reload it for every output. */
+typedef struct {
+    int32_t offset, lo, hi;
+} out_clamp;
+
+static inline int8_t finish(int32_t acc, const chan_quant *q, out_clamp o)
 {
     if (__builtin_expect(q->shift >= 0, 0))
         acc = kiln_requantize_dsp(acc, q->m, q->shift);
     else
         acc = kiln_requant_right(acc, q->m, &q->right);
-    return kiln_clamp_s8(acc + io->output_offset, io->act_min, io->act_max);
+    return kiln_clamp_s8(acc + o.offset, o.lo, o.hi);
 }
 
 /* Two output channels times two columns over the k4 grouped values: 16 MACs in 17
@@ -157,6 +163,7 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
                       ptrdiff_t col_stride)
 {
     const int32_t k4 = k & ~3;
+    const out_clamp o = {io->output_offset, io->act_min, io->act_max};
     int32_t oc = 0;
     if (n_cols == 2) {
         for (; oc + 1 < n_oc; oc += 2) {
@@ -173,10 +180,10 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
             }
             int8_t *ya = y + (ptrdiff_t)oc * oc_stride, *yb = ya + oc_stride;
             const chan_quant qa = chan(multiplier, shift, oc), qb = chan(multiplier, shift, oc + 1);
-            ya[0] = finish(acc[0], &qa, io);
-            ya[col_stride] = finish(acc[1], &qa, io);
-            yb[0] = finish(acc[2], &qb, io);
-            yb[col_stride] = finish(acc[3], &qb, io);
+            ya[0] = finish(acc[0], &qa, o);
+            ya[col_stride] = finish(acc[1], &qa, o);
+            yb[0] = finish(acc[2], &qb, o);
+            yb[col_stride] = finish(acc[3], &qb, o);
         }
     }
     if (n_cols == 1) {
@@ -192,7 +199,7 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
                 for (int32_t i = k4; i < k; i++)
                     acc[r] += wr[i] * tail[i - k4];
                 const chan_quant q = chan(multiplier, shift, oc + r);
-                y[(ptrdiff_t)(oc + r) * oc_stride] = finish(acc[r], &q, io);
+                y[(ptrdiff_t)(oc + r) * oc_stride] = finish(acc[r], &q, o);
             }
         }
         for (; oc + 1 < n_oc; oc += 2) {
@@ -204,8 +211,8 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
                 b += wb[i] * tail[i - k4];
             }
             const chan_quant qa = chan(multiplier, shift, oc), qb = chan(multiplier, shift, oc + 1);
-            y[(ptrdiff_t)oc * oc_stride] = finish(a, &qa, io);
-            y[(ptrdiff_t)(oc + 1) * oc_stride] = finish(b, &qb, io);
+            y[(ptrdiff_t)oc * oc_stride] = finish(a, &qa, o);
+            y[(ptrdiff_t)(oc + 1) * oc_stride] = finish(b, &qb, o);
         }
     }
     for (; oc < n_oc; oc++) {
@@ -214,6 +221,6 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
         int8_t *yo = y + (ptrdiff_t)oc * oc_stride;
         const chan_quant q = chan(multiplier, shift, oc);
         for (int32_t j = 0; j < n_cols; j++)
-            yo[j * col_stride] = finish(dot_1(wo, k, cols, j, b), &q, io);
+            yo[j * col_stride] = finish(dot_1(wo, k, cols, j, b), &q, o);
     }
 }
