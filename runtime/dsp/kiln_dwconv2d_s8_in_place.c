@@ -57,6 +57,7 @@ typedef struct {
     int32_t b, b_in, m, sh;
     int32_t out_off, lo, hi;
     kiln_requant_right_params right; /* for sh < 0 */
+    int32_t wp[3]; /* 3x3: (w0, w2), (w3, w5), (w6, w8) as int16 pairs, packed once */
 } dw_channel;
 
 static inline int8_t finish(const dw_channel *d, int32_t acc)
@@ -108,9 +109,7 @@ static void row_3x3_s1(const dw_channel *d, const int8_t *x0, int32_t w_in, int3
                        int8_t *row, int32_t lo, int32_t hi)
 {
     const int8_t *wc = d->wc;
-    const int32_t wa = (int32_t)(((uint32_t)(uint16_t)wc[2] << 16) | (uint16_t)wc[0]);
-    const int32_t wb = (int32_t)(((uint32_t)(uint16_t)wc[5] << 16) | (uint16_t)wc[3]);
-    const int32_t wd = (int32_t)(((uint32_t)(uint16_t)wc[8] << 16) | (uint16_t)wc[6]);
+    const int32_t wa = d->wp[0], wb = d->wp[1], wd = d->wp[2];
     const int32_t w1 = wc[1], w4 = wc[4], w7 = wc[7];
     const int8_t *x1 = x0 + w_in, *x2 = x1 + w_in;
     int32_t o = lo;
@@ -149,9 +148,7 @@ static void row_3x3_s2(const dw_channel *d, const int8_t *x0, int32_t w_in, int3
                        int8_t *row, int32_t lo, int32_t hi)
 {
     const int8_t *wc = d->wc;
-    const int32_t wa = (int32_t)(((uint32_t)(uint16_t)wc[2] << 16) | (uint16_t)wc[0]);
-    const int32_t wb = (int32_t)(((uint32_t)(uint16_t)wc[5] << 16) | (uint16_t)wc[3]);
-    const int32_t wd = (int32_t)(((uint32_t)(uint16_t)wc[8] << 16) | (uint16_t)wc[6]);
+    const int32_t wa = d->wp[0], wb = d->wp[1], wd = d->wp[2];
     const int8_t *x1 = x0 + w_in, *x2 = x1 + w_in;
     int32_t o = lo;
     for (; o + 1 < hi; o += 2) {
@@ -325,10 +322,12 @@ static dw_channel channel(const kiln_conv2d_s8_params *p, const kiln_per_channel
     const int32_t sh = q->shift[ch]; /* int32_t whatever width the table stores */
     dw_channel d = {p, w + (ptrdiff_t)ch * kk, bias ? bias[ch] : 0, 0, q->multiplier[ch], sh,
                     p->io.output_offset, p->io.act_min, p->io.act_max,
-                    kiln_requant_right_setup(sh)};
+                    kiln_requant_right_setup(sh), {0, 0, 0}};
     int32_t wsum = 0;
     for (int32_t i = 0; i < kk; i++)
         wsum += d.wc[i];
+    for (int32_t r = 0; r < 3 && kk == 9; r++)
+        d.wp[r] = (int32_t)(((uint32_t)(uint16_t)d.wc[3 * r + 2] << 16) | (uint16_t)d.wc[3 * r]);
     d.b_in = d.b + p->io.input_offset * wsum;
     return d;
 }
