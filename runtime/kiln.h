@@ -643,6 +643,42 @@ static inline int32_t kiln_s8_col_slot(int32_t i, int32_t j, int32_t k)
         return 2 * k4 + j * (k - k4) + i - k4;
     return 2 * (i & ~3) + 4 * j + ((i & 1) << 1) + ((i >> 1) & 1);
 }
+/* kiln_requantize for right shifts (shift = -e, e >= 1, the usual case), same bits in a
+ * third of the instructions. With Q = acc * m + 2^30 the doubling high multiply is
+ * floor(Q / 2^31), and its rounding shift by e (half away from zero) is
+ * floor((x + 2^(e-1) - [x < 0]) / 2^e); nested floors of divisions compose, so the result
+ * is floor((acc * m + 2^30 - [Q < 0] 2^31 + 2^(30+e)) / 2^(31+e)): one SMLAL onto a per-
+ * channel constant. [Q < 0] may be replaced by [acc < 0] (m >= 0): they differ only when
+ * 0 <= Q < 2^30, where both give 0 for e >= 1. For e >= 2 the 2^(30+e) is a whole multiple
+ * of 2^32 and goes to the high word (hi_round); for e = 1 it is 2^31 in the constant. */
+typedef struct {
+    uint32_t init_lo;          /* the SMLAL accumulator's low word for acc >= 0 */
+    int32_t hi_mask, hi_round; /* high word: acc < 0 and e >= 2 give -1; 2^(e-2) */
+    int32_t e;
+} kiln_requant_right_params;
+
+static inline kiln_requant_right_params kiln_requant_right_setup(int32_t shift)
+{
+    const int32_t e = -shift;
+    const kiln_requant_right_params r = {e == 1 ? 0xc0000000u : 0x40000000u, e >= 2 ? -1 : 0,
+                                      e >= 2 ? (int32_t)1 << (e - 2) : 0, e};
+    return r;
+}
+
+/* The constant for acc < 0 is the one for acc >= 0 minus 2^31: the low word's top bit
+ * flips, and for e >= 2 (where that bit is set) the high word borrows. */
+static inline int32_t kiln_requant_right(int32_t acc, int32_t m, const kiln_requant_right_params *r)
+{
+    uint32_t lo = r->init_lo ^ ((uint32_t)acc & 0x80000000u);
+    int32_t hi = (acc >> 31) & r->hi_mask;
+#if defined(__ARM_FEATURE_DSP) /* GCC 12 adds an instruction around its own SMLAL */
+    __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(acc), "r"(m));
+#else
+    const int64_t q = (int64_t)(((uint64_t)(uint32_t)hi << 32) | lo) + (int64_t)acc * m;
+    hi = (int32_t)(q >> 32);
+#endif
+    return (hi + r->hi_round) >> (r->e - 1);
+}
 #if defined(__ARM_FEATURE_DSP)
 /* kiln_requantize in a few instructions, same bits: the doubling high multiply
  * (a * b + nudge) / 2^31, truncated, equals (a * b + 2^30) >> 31 for either sign of a * b
@@ -664,6 +700,7 @@ static inline int32_t kiln_requantize_dsp(int32_t acc, int32_t multiplier, int32
     const int32_t threshold = (mask >> 1) + (x < 0);
     return (x >> e) + ((x & mask) > threshold);
 }
+
 #endif
 void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *cols,
                       int32_t n_cols, const int32_t *bias, const int32_t *multiplier,

@@ -8,7 +8,7 @@ KILN=${KILN:-build/kiln}
 pass=0; fail=0
 tmp=$(mktemp -d)
 field() { sed -n "s/^$2: *//p" "targets/$1.yaml" | sed "s/ *#.*//"; }
-KERNELS="kiln_conv2d_s8 kiln_conv2d_s8_1x1 kiln_dwconv2d_s8 kiln_fully_connected_s8
+KERNELS="kiln_conv2d_s8 kiln_conv2d_s8_1x1 kiln_dwconv2d_s8 kiln_fully_connected_s8 kiln_add_s8
          kiln_conv2d_s8_1x1_in_place kiln_dwconv2d_s8_in_place"
 for tgt in cortex-m4 cortex-m55; do
     cc=$(field $tgt cc); flags=$(field $tgt cflags); ldflags=$(field $tgt ldflags)

@@ -56,29 +56,16 @@ typedef struct {
     const int8_t *wc;
     int32_t b, b_in, m, sh;
     int32_t out_off, lo, hi;
-    int64_t round; /* 2^(30 - sh) for right shifts */
+    kiln_requant_right_params right; /* for sh < 0 */
+    int32_t wp[3]; /* 3x3: (w0, w2), (w3, w5), (w6, w8) as int16 pairs, packed once */
 } dw_channel;
-
-/* kiln_requantize for right shifts (shift = -e <= 0), same bits in about half the
- * instructions: with Q = acc * m + 2^30 the doubling high multiply is floor(Q / 2^31), and
- * its rounding shift by e (half away from zero) is floor((x + 2^(e-1) - [x < 0]) / 2^e);
- * nested floors of divisions compose, so both fold into one 64-bit sum shifted by 31 + e,
- * and x < 0 exactly when Q < 0. */
-static inline int32_t requantize_right(int32_t acc, int32_t m, int32_t e, int64_t round)
-{
-    int64_t q = (int64_t)acc * m + ((int64_t)1 << 30);
-    if (e == 0)
-        return (int32_t)(q >> 31);
-    q += round - (q < 0 ? ((int64_t)1 << 31) : 0);
-    return (int32_t)(q >> 32) >> (e - 1);
-}
 
 static inline int8_t finish(const dw_channel *d, int32_t acc)
 {
-    if (__builtin_expect(d->sh > 0, 0))
+    if (__builtin_expect(d->sh >= 0, 0))
         acc = kiln_requantize_dsp(acc, d->m, d->sh);
     else
-        acc = requantize_right(acc, d->m, -d->sh, d->round);
+        acc = kiln_requant_right(acc, d->m, &d->right);
     return kiln_clamp_s8(acc + d->out_off, d->lo, d->hi);
 }
 
@@ -122,9 +109,7 @@ static void row_3x3_s1(const dw_channel *d, const int8_t *x0, int32_t w_in, int3
                        int8_t *row, int32_t lo, int32_t hi)
 {
     const int8_t *wc = d->wc;
-    const int32_t wa = (int32_t)(((uint32_t)(uint16_t)wc[2] << 16) | (uint16_t)wc[0]);
-    const int32_t wb = (int32_t)(((uint32_t)(uint16_t)wc[5] << 16) | (uint16_t)wc[3]);
-    const int32_t wd = (int32_t)(((uint32_t)(uint16_t)wc[8] << 16) | (uint16_t)wc[6]);
+    const int32_t wa = d->wp[0], wb = d->wp[1], wd = d->wp[2];
     const int32_t w1 = wc[1], w4 = wc[4], w7 = wc[7];
     const int8_t *x1 = x0 + w_in, *x2 = x1 + w_in;
     int32_t o = lo;
@@ -139,6 +124,44 @@ static void row_3x3_s1(const dw_channel *d, const int8_t *x0, int32_t w_in, int3
     }
     if (o < hi) {
         const int32_t i = o - pad;
+        int32_t acc = d->b_in + wc[0] * x0[i] + wc[1] * x0[i + 1] + wc[2] * x0[i + 2];
+        acc += wc[3] * x1[i] + wc[4] * x1[i + 1] + wc[5] * x1[i + 2];
+        acc += wc[6] * x2[i] + wc[7] * x2[i + 1] + wc[8] * x2[i + 2];
+        row[o] = finish(d, acc);
+    }
+}
+
+/* One kernel row for outputs i and i + 1 (stride 2): x[2i..2i+3] in one word and x[2i+4]. */
+static inline void pair_row_s2(const int8_t *x, int32_t w02, int32_t w0, int32_t w1, int32_t w2,
+                               int32_t *a0, int32_t *a1)
+{
+    const int32_t v = load32(x);
+    const int32_t even = __sxtb16(v); /* x0, x2 */
+    int32_t odd;                      /* x1, x3 */
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(odd) : "r"(v));
+    *a0 = __smlabb(odd, w1, __smlad(even, w02, *a0));
+    *a1 = __smlatb(odd, w1, __smlatb(even, w0, *a1)) + w2 * x[4];
+}
+
+/* Outputs [lo, hi) of a 3x3 stride-2 row whose windows are inside (as row_3x3_s1). */
+static void row_3x3_s2(const dw_channel *d, const int8_t *x0, int32_t w_in, int32_t pad,
+                       int8_t *row, int32_t lo, int32_t hi)
+{
+    const int8_t *wc = d->wc;
+    const int32_t wa = d->wp[0], wb = d->wp[1], wd = d->wp[2];
+    const int8_t *x1 = x0 + w_in, *x2 = x1 + w_in;
+    int32_t o = lo;
+    for (; o + 1 < hi; o += 2) {
+        int32_t a0 = d->b_in, a1 = d->b_in;
+        const int32_t i = 2 * o - pad;
+        pair_row_s2(x0 + i, wa, wc[0], wc[1], wc[2], &a0, &a1);
+        pair_row_s2(x1 + i, wb, wc[3], wc[4], wc[5], &a0, &a1);
+        pair_row_s2(x2 + i, wd, wc[6], wc[7], wc[8], &a0, &a1);
+        row[o] = finish(d, a0);
+        row[o + 1] = finish(d, a1);
+    }
+    if (o < hi) {
+        const int32_t i = 2 * o - pad;
         int32_t acc = d->b_in + wc[0] * x0[i] + wc[1] * x0[i + 1] + wc[2] * x0[i + 2];
         acc += wc[3] * x1[i] + wc[4] * x1[i + 1] + wc[5] * x1[i + 2];
         acc += wc[6] * x2[i] + wc[7] * x2[i + 1] + wc[8] * x2[i + 2];
@@ -166,6 +189,11 @@ static void row_inside(const dw_channel *d, const int8_t *xr, int32_t kh_step, i
 static int is_3x3_s1(const kiln_conv2d_params *c)
 {
     return c->k_h == 3 && c->k_w == 3 && c->dil_h == 1 && c->dil_w == 1 && c->stride_w == 1;
+}
+
+static int is_3x3_s2(const kiln_conv2d_params *c)
+{
+    return c->k_h == 3 && c->k_w == 3 && c->dil_h == 1 && c->dil_w == 1 && c->stride_w == 2;
 }
 
 /* Row width that holds every window of an output row: the padded input, or what the last
@@ -197,6 +225,8 @@ static void padded_row(const dw_channel *d, const int8_t *xc, int32_t oh, int32_
     }
     if (is_3x3_s1(c))
         row_3x3_s1(d, buf, w_pad, 0, row, 0, c->w_out);
+    else if (is_3x3_s2(c))
+        row_3x3_s2(d, buf, w_pad, 0, row, 0, c->w_out);
     else
         row_inside(d, buf, w_pad, 0, row, 0, c->w_out);
 }
@@ -227,6 +257,8 @@ static void dw_row(const dw_channel *d, const int8_t *xc, int32_t oh, int8_t *ro
         const int8_t *xr = xc + (ptrdiff_t)ih0 * c->w_in;
         if (is_3x3_s1(c))
             row_3x3_s1(d, xr, c->w_in, c->pad_left, row, lo, hi);
+        else if (is_3x3_s2(c))
+            row_3x3_s2(d, xr, c->w_in, c->pad_left, row, lo, hi);
         else
             row_inside(d, xr, c->dil_h * c->w_in, c->pad_left, row, lo, hi);
     }
@@ -247,33 +279,37 @@ static int plane_fits(const kiln_conv2d_params *c)
     return (int64_t)padded_width(c) * padded_height(c) <= KILN_DW_BUF;
 }
 
-/* A whole channel through its padded plane in buf: the plane is read before any of the
- * channel's outputs is written, and they land on inputs of this or earlier channels
- * (h_out * w_out <= h_in * w_in), so they go straight to yc. */
-KILN_NO_MEMSET_CALLS static void channel_padded(const dw_channel *d, const int8_t *xc,
-                                                int8_t *yc, int8_t *buf)
+/* The padded plane's border, the input zero point (which adds w * 0 as the portable
+ * kernel's skipped cells do): the same for every channel, so written once per call. */
+KILN_NO_MEMSET_CALLS static void plane_border(const kiln_conv2d_params *c, int8_t zp, int8_t *buf)
 {
-    const kiln_conv2d_params *c = &d->p->conv;
     const int32_t w_pad = padded_width(c), h_pad = padded_height(c);
-    const int8_t zp = (int8_t)-d->p->io.input_offset;
     for (int32_t r = 0; r < h_pad; r++) {
         int8_t *row = buf + (ptrdiff_t)r * w_pad;
         const int32_t ih = r - c->pad_top;
-        int32_t i = 0;
-        if (ih >= 0 && ih < c->h_in) {
-            const int8_t *xr = xc + (ptrdiff_t)ih * c->w_in;
-            for (; i < c->pad_left; i++)
+        const int inside = ih >= 0 && ih < c->h_in;
+        for (int32_t i = 0; i < w_pad; i++)
+            if (!inside || i < c->pad_left || i >= c->pad_left + c->w_in)
                 row[i] = zp;
-            for (int32_t iw = 0; iw < c->w_in; iw++, i++)
-                row[i] = xr[iw];
-        }
-        for (; i < w_pad; i++)
-            row[i] = zp;
     }
+}
+
+/* A whole channel through its padded plane in buf (border already written): the plane is
+ * read before any of the channel's outputs is written, and they land on inputs of this or
+ * earlier channels (h_out * w_out <= h_in * w_in), so they go straight to yc. */
+static void channel_padded(const dw_channel *d, const int8_t *xc, int8_t *yc, int8_t *buf)
+{
+    const kiln_conv2d_params *c = &d->p->conv;
+    const int32_t w_pad = padded_width(c), w_in = c->w_in;
+    int8_t *dst = buf + (ptrdiff_t)c->pad_top * w_pad + c->pad_left;
+    for (int32_t ih = 0; ih < c->h_in; ih++, dst += w_pad, xc += w_in)
+        memcpy(dst, xc, (size_t)w_in);
     for (int32_t oh = 0; oh < c->h_out; oh++) {
         const int8_t *top = buf + (ptrdiff_t)oh * c->stride_h * w_pad;
         if (is_3x3_s1(c))
             row_3x3_s1(d, top, w_pad, 0, yc + (ptrdiff_t)oh * c->w_out, 0, c->w_out);
+        else if (is_3x3_s2(c))
+            row_3x3_s2(d, top, w_pad, 0, yc + (ptrdiff_t)oh * c->w_out, 0, c->w_out);
         else
             row_inside(d, top, c->dil_h * w_pad, 0, yc + (ptrdiff_t)oh * c->w_out, 0, c->w_out);
     }
@@ -286,10 +322,12 @@ static dw_channel channel(const kiln_conv2d_s8_params *p, const kiln_per_channel
     const int32_t sh = q->shift[ch]; /* int32_t whatever width the table stores */
     dw_channel d = {p, w + (ptrdiff_t)ch * kk, bias ? bias[ch] : 0, 0, q->multiplier[ch], sh,
                     p->io.output_offset, p->io.act_min, p->io.act_max,
-                    sh < 0 ? (int64_t)1 << (30 - sh) : 0};
+                    kiln_requant_right_setup(sh), {0, 0, 0}};
     int32_t wsum = 0;
     for (int32_t i = 0; i < kk; i++)
         wsum += d.wc[i];
+    for (int32_t r = 0; r < 3 && kk == 9; r++)
+        d.wp[r] = (int32_t)(((uint32_t)(uint16_t)d.wc[3 * r + 2] << 16) | (uint16_t)d.wc[3 * r]);
     d.b_in = d.b + p->io.input_offset * wsum;
     return d;
 }
@@ -336,6 +374,7 @@ void kiln_dwconv2d_s8_in_place(const kiln_conv2d_s8_params *p, const kiln_per_ch
     const kiln_conv2d_params *c = &p->conv;
     int8_t buf[KILN_DW_BUF];
     if (plane_fits(c)) { /* either mode: no scratch, no line buffer needed */
+        plane_border(c, (int8_t)-p->io.input_offset, buf);
         for (int32_t ch = 0; ch < c->c_out; ch++) {
             const dw_channel d = channel(p, q, w, bias, ch);
             channel_padded(&d, xy + (ptrdiff_t)ch * c->h_in * c->w_in,

@@ -12,10 +12,31 @@ static inline int32_t load32(const void *p)
     return v;
 }
 
-static inline int8_t finish(int32_t acc, int32_t multiplier, int32_t shift, const kiln_s8_io *io)
+/* One output channel's requantization, set up once for all its columns. */
+typedef struct {
+    int32_t m, shift;
+    kiln_requant_right_params right; /* for shift < 0 */
+} chan_quant;
+
+static inline chan_quant chan(const int32_t *multiplier, const int8_t *shift, int32_t oc)
 {
-    acc = kiln_requantize_dsp(acc, multiplier, shift);
-    return kiln_clamp_s8(acc + io->output_offset, io->act_min, io->act_max);
+    const chan_quant q = {multiplier[oc], shift[oc], kiln_requant_right_setup(shift[oc])};
+    return q;
+}
+
+/* The output offset and clamp, copied out of kiln_s8_io: the int8 stores may alias it, so
+ * GCC would reload it for every output. */
+typedef struct {
+    int32_t offset, lo, hi;
+} out_clamp;
+
+static inline int8_t finish(int32_t acc, const chan_quant *q, out_clamp o)
+{
+    if (__builtin_expect(q->shift >= 0, 0))
+        acc = kiln_requantize_dsp(acc, q->m, q->shift);
+    else
+        acc = kiln_requant_right(acc, q->m, &q->right);
+    return kiln_clamp_s8(acc + o.offset, o.lo, o.hi);
 }
 
 /* Two output channels times two columns over the k4 grouped values: 16 MACs in 17
@@ -54,6 +75,48 @@ static void block_2x2(const int8_t *wa, const int8_t *wb, int32_t k4, const int1
             : [end] "r"(end)
             : "cc", "memory");
     acc[0] = a00, acc[1] = a01, acc[2] = a10, acc[3] = a11;
+}
+
+/* Four output channels, one column (a Gemm row): 16 MACs in 23 instructions, the column's
+ * words loaded once for all four. Rows wa + k, wa + 2k, wa + 3k are addressed from wa and
+ * wb = wa + k with the scaled register offset, so 13 registers suffice. */
+static void block_4x1(const int8_t *wa, int32_t k, int32_t k4, const int16_t *c, int32_t acc[4])
+{
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    const int8_t *wb = wa + k, *end = wa + k4;
+    int32_t v, t, x0, x1;
+    if (k4 > 0)
+        __asm__ volatile(
+            "1:\n\t"
+            "ldrd   %[x0], %[x1], [%[c]], #16\n\t"
+            "ldr    %[v], [%[wa], %[k], lsl #1]\n\t"
+            "sxtb16 %[t], %[v]\n\t"
+            "smlad  %[a2], %[t], %[x0], %[a2]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad  %[a2], %[v], %[x1], %[a2]\n\t"
+            "ldr    %[v], [%[wb], %[k], lsl #1]\n\t"
+            "sxtb16 %[t], %[v]\n\t"
+            "smlad  %[a3], %[t], %[x0], %[a3]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad  %[a3], %[v], %[x1], %[a3]\n\t"
+            "ldr    %[v], [%[wb]], #4\n\t"
+            "sxtb16 %[t], %[v]\n\t"
+            "smlad  %[a1], %[t], %[x0], %[a1]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad  %[a1], %[v], %[x1], %[a1]\n\t"
+            "ldr    %[v], [%[wa]], #4\n\t"
+            "sxtb16 %[t], %[v]\n\t"
+            "smlad  %[a0], %[t], %[x0], %[a0]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad  %[a0], %[v], %[x1], %[a0]\n\t"
+            "cmp    %[wa], %[end]\n\t"
+            "bne    1b\n\t"
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [wa] "+r"(wa),
+              [wb] "+r"(wb), [c] "+r"(c), [v] "=&r"(v), [t] "=&r"(t), [x0] "=&r"(x0),
+              [x1] "=&r"(x1)
+            : [end] "r"(end), [k] "r"(k)
+            : "cc", "memory");
+    acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
 /* Two output channels, one column (a Gemm row, the last odd pixel): the column's words are
@@ -100,6 +163,7 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
                       ptrdiff_t col_stride)
 {
     const int32_t k4 = k & ~3;
+    const out_clamp o = {io->output_offset, io->act_min, io->act_max};
     int32_t oc = 0;
     if (n_cols == 2) {
         for (; oc + 1 < n_oc; oc += 2) {
@@ -115,14 +179,29 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
                 acc[3] += wb[i] * t1[i - k4];
             }
             int8_t *ya = y + (ptrdiff_t)oc * oc_stride, *yb = ya + oc_stride;
-            ya[0] = finish(acc[0], multiplier[oc], shift[oc], io);
-            ya[col_stride] = finish(acc[1], multiplier[oc], shift[oc], io);
-            yb[0] = finish(acc[2], multiplier[oc + 1], shift[oc + 1], io);
-            yb[col_stride] = finish(acc[3], multiplier[oc + 1], shift[oc + 1], io);
+            const chan_quant qa = chan(multiplier, shift, oc), qb = chan(multiplier, shift, oc + 1);
+            ya[0] = finish(acc[0], &qa, o);
+            ya[col_stride] = finish(acc[1], &qa, o);
+            yb[0] = finish(acc[2], &qb, o);
+            yb[col_stride] = finish(acc[3], &qb, o);
         }
     }
     if (n_cols == 1) {
         const int16_t *tail = cols + 2 * k4;
+        for (; oc + 3 < n_oc; oc += 4) {
+            const int8_t *wa = w + (ptrdiff_t)oc * k;
+            int32_t acc[4];
+            for (int32_t r = 0; r < 4; r++)
+                acc[r] = bias ? bias[oc + r] : 0;
+            block_4x1(wa, k, k4, cols, acc);
+            for (int32_t r = 0; r < 4; r++) {
+                const int8_t *wr = wa + (ptrdiff_t)r * k;
+                for (int32_t i = k4; i < k; i++)
+                    acc[r] += wr[i] * tail[i - k4];
+                const chan_quant q = chan(multiplier, shift, oc + r);
+                y[(ptrdiff_t)(oc + r) * oc_stride] = finish(acc[r], &q, o);
+            }
+        }
         for (; oc + 1 < n_oc; oc += 2) {
             const int8_t *wa = w + (ptrdiff_t)oc * k, *wb = wa + k;
             int32_t a = bias ? bias[oc] : 0, b = bias ? bias[oc + 1] : 0;
@@ -131,15 +210,17 @@ void kiln_s8_gemm_dsp(const int8_t *w, int32_t n_oc, int32_t k, const int16_t *c
                 a += wa[i] * tail[i - k4];
                 b += wb[i] * tail[i - k4];
             }
-            y[(ptrdiff_t)oc * oc_stride] = finish(a, multiplier[oc], shift[oc], io);
-            y[(ptrdiff_t)(oc + 1) * oc_stride] = finish(b, multiplier[oc + 1], shift[oc + 1], io);
+            const chan_quant qa = chan(multiplier, shift, oc), qb = chan(multiplier, shift, oc + 1);
+            y[(ptrdiff_t)oc * oc_stride] = finish(a, &qa, o);
+            y[(ptrdiff_t)(oc + 1) * oc_stride] = finish(b, &qb, o);
         }
     }
     for (; oc < n_oc; oc++) {
         const int8_t *wo = w + (ptrdiff_t)oc * k;
         const int32_t b = bias ? bias[oc] : 0;
         int8_t *yo = y + (ptrdiff_t)oc * oc_stride;
+        const chan_quant q = chan(multiplier, shift, oc);
         for (int32_t j = 0; j < n_cols; j++)
-            yo[j * col_stride] = finish(dot_1(wo, k, cols, j, b), multiplier[oc], shift[oc], io);
+            yo[j * col_stride] = finish(dot_1(wo, k, cols, j, b), &q, o);
     }
 }

@@ -20,6 +20,7 @@ void ref_kiln_conv2d_s8_1x1_in_place(const kiln_conv2d_s8_params *p,
 void ref_kiln_dwconv2d_s8_in_place(const kiln_conv2d_s8_params *p,
                                    const kiln_per_channel_quant *q, int8_t *xy, const int8_t *w,
                                    const int32_t *bias, int8_t *scratch);
+void ref_kiln_add_s8(const kiln_binary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 void ref_kiln_fully_connected_s8(const kiln_fully_connected_s8_params *p,
                                  const kiln_per_channel_quant *q, const int8_t *x,
                                  const int8_t *w, const int32_t *bias, int8_t *y);
@@ -33,6 +34,7 @@ static int8_t shift[MAX_C];
 static uint32_t seed = 12345u;
 static int failures, cases;
 static int small_shifts; /* small values, right shifts of 1-3: rounding ties on many outputs */
+static int wide_shifts;  /* right shifts over the whole range 0-31 (the single-sum path's edges) */
 
 static uint32_t rnd(void)
 {
@@ -62,6 +64,8 @@ static kiln_s8_io random_quant(int32_t n_ch, int32_t k)
             mult[c] = 0x40000000; /* 0.5: the sum's low bits decide the ties */
             bias[c] = rnd_in(-200, 200);
         }
+        if (wide_shifts && c % 7 != 3)
+            shift[c] = (int8_t)(c % 5 == 0 ? 0 : c % 5 == 1 ? -31 : rnd_in(-31, 0));
     }
     kiln_s8_io io = {rnd_in(-127, 128), rnd_in(-128, 127), -128, 127};
     if (small_shifts)
@@ -189,6 +193,43 @@ static void fc_case(int32_t m, int32_t k, int32_t n, int32_t idx)
     report("fully_connected_s8", m * n, idx);
 }
 
+/* Add with rescaled inputs: dims of a rank-4 output; b broadcast over dims whose bit is set
+ * in b_bcast; a_shift > 0 exercises the saturating left-shift path. */
+static void add_case(const int32_t dims[4], int32_t b_bcast, int32_t a_shift, int32_t idx)
+{
+    kiln_binary_s8_params p;
+    memset(&p, 0, sizeof p);
+    kiln_binary_params *g = &p.geometry;
+    g->op = KILN_BIN_ADD, g->rank = 4;
+    int32_t sa = 1, sb = 1, total = 1, nb = 1;
+    for (int32_t d = 3; d >= 0; d--) {
+        g->dims[d] = dims[d];
+        g->a_strides[d] = sa, sa *= dims[d];
+        g->b_strides[d] = (b_bcast >> d & 1) ? 0 : sb;
+        sb *= (b_bcast >> d & 1) ? 1 : dims[d];
+        total *= dims[d];
+    }
+    nb = sb;
+    fill(xbuf, total);
+    fill(wbuf, nb);
+    p.a_offset = rnd_in(-127, 128), p.b_offset = rnd_in(-127, 128);
+    p.output_offset = rnd_in(-128, 127);
+    p.left_shift = 20;
+    p.a_multiplier = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu)), p.a_shift = a_shift;
+    p.b_multiplier = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu)), p.b_shift = rnd_in(-4, 0);
+    p.output_multiplier = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu));
+    p.output_shift = small_shifts ? -20 - rnd_in(-1, 1) : rnd_in(-22, -18);
+    p.act_min = (idx & 1) ? p.output_offset : -128, p.act_max = 127;
+    kiln_add_s8(&p, xbuf, wbuf, ya);
+    ref_kiln_add_s8(&p, xbuf, wbuf, yb);
+    report("add_s8", total, idx);
+    /* written over input a, as the planner does for residual adds */
+    memcpy(scratch, xbuf, (size_t)total);
+    kiln_add_s8(&p, scratch, wbuf, scratch);
+    memcpy(ya, scratch, (size_t)total);
+    report("add_s8 in place", total, idx);
+}
+
 int main(void)
 {
     /* general: c_in, c_out, h, w, k, stride, pad, dil, group */
@@ -277,6 +318,31 @@ int main(void)
     };
     for (int32_t i = 0; i < (int32_t)(sizeof fc / sizeof fc[0]); i++)
         fc_case(fc[i][0], fc[i][1], fc[i][2], i);
+    /* 3-wide windows, stride 1 (two pixels gathered per row word): c_in, c_out, h, w, k_h,
+     * pad, group (even and odd widths, no padding, taller windows, groups) */
+    static const int32_t w3[][7] = {
+        {16, 16, 8, 8, 3, 1, 1}, {5, 7, 6, 9, 3, 0, 1}, {8, 6, 7, 10, 5, 2, 2}, {3, 4, 5, 4, 2, 1, 1},
+    };
+    for (int32_t i = 0; i < (int32_t)(sizeof w3 / sizeof w3[0]); i++)
+        conv_case("conv2d_s8", w3[i][0], w3[i][1], w3[i][2], w3[i][3], w3[i][4], 3, 1, w3[i][5], 1,
+                  w3[i][6], 30 + i);
+    /* the GEMM core's requantization over right shifts 0-31 (odd counts, tails, Gemm rows) */
+    wide_shifts = 1;
+    conv_case("conv2d_s8", 16, 35, 8, 7, 3, 3, 1, 1, 1, 1, 20);
+    conv_case("conv2d_s8_1x1", 37, 19, 5, 5, 1, 1, 1, 0, 1, 1, 21);
+    fc_case(3, 90, 41, 22);
+    wide_shifts = 0;
+    /* Add: dims, broadcast mask of b, a_shift (same shapes above and below the table size,
+     * odd sizes, broadcasting over channels and over pixels, a left shift) */
+    static const int32_t add[][6] = {
+        {1, 16, 32, 32, 0, -1}, {1, 3, 5, 7, 0, -2}, {2, 5, 9, 11, 0, 0}, {1, 1, 1, 1, 0, -3},
+        {1, 32, 16, 16, 0, 1}, {1, 8, 6, 6, 12, -1}, {1, 7, 9, 9, 2, -1}, {3, 1, 17, 19, 0, -4},
+    };
+    for (int32_t i = 0; i < (int32_t)(sizeof add / sizeof add[0]); i++)
+        add_case(add[i], add[i][4], add[i][5], i);
+    small_shifts = 1;
+    add_case(add[0], 0, -1, 8);
+    small_shifts = 0;
     board_puts(failures ? "variants: FAIL\n" : "variants: all cases bit-exact\n");
-    return failures ? 1 : (cases == 70 ? 0 : 2);
+    return failures ? 1 : (cases == 95 ? 0 : 2);
 }
