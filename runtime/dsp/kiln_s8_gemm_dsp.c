@@ -39,6 +39,7 @@ static inline int8_t finish(int32_t acc, const chan_quant *q, out_clamp o)
     return kiln_clamp_s8(acc + o.offset, o.lo, o.hi);
 }
 
+#if defined(__OPTIMIZE__)
 /* Two output channels times two columns over the k4 grouped values: 16 MACs in 17
  * instructions. Hand-scheduled because GCC 12 spills a pointer in this loop and does not
  * fold the ROR into SXTB16. */
@@ -118,6 +119,33 @@ static void block_4x1(const int8_t *wa, int32_t k, int32_t k4, const int16_t *c,
             : "cc", "memory");
     acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
+#else
+/* -O0 keeps a frame pointer and cannot give the assembly above its 13-14 registers
+ * ("impossible constraints"): the same sums in C, for debug builds. Group k4 holds the
+ * column's values in the order k0, k2, k1, k3 (what SXTB16 pairs with SMLAD). */
+static int32_t dot_group(const int8_t *w, const int16_t *c)
+{
+    return w[0] * c[0] + w[2] * c[1] + w[1] * c[2] + w[3] * c[3];
+}
+
+static void block_2x2(const int8_t *wa, const int8_t *wb, int32_t k4, const int16_t *c,
+                      int32_t acc[4])
+{
+    for (int32_t i = 0; i < k4; i += 4, c += 8) {
+        acc[0] += dot_group(wa + i, c);
+        acc[1] += dot_group(wa + i, c + 4);
+        acc[2] += dot_group(wb + i, c);
+        acc[3] += dot_group(wb + i, c + 4);
+    }
+}
+
+static void block_4x1(const int8_t *wa, int32_t k, int32_t k4, const int16_t *c, int32_t acc[4])
+{
+    for (int32_t i = 0; i < k4; i += 4, c += 8)
+        for (int32_t r = 0; r < 4; r++)
+            acc[r] += dot_group(wa + r * k + i, c);
+}
+#endif
 
 /* Two output channels, one column (a Gemm row, the last odd pixel): the column's words are
  * loaded once for both channels. */
