@@ -111,6 +111,8 @@ install: $(BUILD)/kiln
 	    install -d $(DESTDIR)$(PREFIX)/share/kiln/runtime/$$v && \
 	    install -m 644 runtime/$$v/*.c $(DESTDIR)$(PREFIX)/share/kiln/runtime/$$v || exit 1; done
 	install -m 644 targets/*.yaml $(DESTDIR)$(PREFIX)/share/kiln/targets
+	install -d $(DESTDIR)$(PREFIX)/share/kiln/docs
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/kiln/docs
 	for d in arm riscv common qemu; do \
 	    install -d $(DESTDIR)$(PREFIX)/share/kiln/targets/$$d && \
 	    install -m 644 targets/$$d/* $(DESTDIR)$(PREFIX)/share/kiln/targets/$$d || exit 1; done

@@ -575,7 +575,8 @@ static void emit_values(Buf *b, const Tensor *t)
 static void emit_weights(Buf *b, const Graph *g, const CgOptions *o)
 {
     header_comment(b, o, "Model constants.");
-    buf_printf(b, "#include <stdint.h>\n\n"
+    /* math.h: infinite constants are written as HUGE_VALF (e.g. a Pad value of -inf) */
+    buf_printf(b, "#include <math.h>\n#include <stdint.h>\n\n"
                   "/* Define KILN_WEIGHTS_SECTION to place the weights, e.g.\n"
                   " * -DKILN_WEIGHTS_SECTION='__attribute__((section(\".rodata.kiln\")))' */\n"
                   "#ifndef KILN_WEIGHTS_SECTION\n#define KILN_WEIGHTS_SECTION\n#endif\n"

@@ -32,7 +32,8 @@ static const char *usage_main =
     "rejected with exit 1 and a message; limits and fuzzing: docs/robustness.md.\n"
     "Targets: host (default), cortex-m0plus, cortex-m3, cortex-m4, cortex-m7, cortex-m33,\n"
     "cortex-m55, riscv32 (emulated by QEMU: verify, run and bench run there), or a FILE.yaml.\n"
-    "Docs: docs/cli.md, docs/generated-code.md (installed under share/kiln).\n";
+    "Docs: docs/cli.md, docs/generated-code.md, docs/ops.md (supported operators and their\n"
+    "limits); `make install` puts them in PREFIX/share/kiln/docs.\n";
 
 static const char *usage_compile =
     "usage: kiln compile MODEL.onnx [-o DIR] [--name NAME] [--target NAME|FILE.yaml]\n"

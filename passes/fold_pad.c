@@ -51,8 +51,9 @@ static int compatible(Node *c, const Node *pad)
     float v = pad_value(pad);
     if (is_op(c, "Conv"))
         return v == 0.0f;
+    /* Indices are positions in the padded tensor: the Pad must stay */
     if (is_op(c, "MaxPool"))
-        return isinf(v) && v < 0.0f;
+        return isinf(v) && v < 0.0f && !(c->n_outputs > 1 && c->outputs[1]);
     if (is_op(c, "AveragePool")) {
         int64_t own[2 * KILN_FOLD_PAD_MAX_SPATIAL];
         int n = ir_attr_ints(c, "pads", own, 2 * KILN_FOLD_PAD_MAX_SPATIAL), any = 0;

@@ -86,6 +86,9 @@ static int is_pass(Node *n, const Tensor *t)
         return 0;
     if ((n->op->flags & OPF_ACTIVATION) && consts_ok(n, 1))
         return 1;
+    /* MaxPool's Indices count the channels before it: pruning one would change them */
+    if (is_op(n, "MaxPool") && n->n_outputs > 1 && n->outputs[1])
+        return 0;
     if (is_depthwise(n) || is_op(n, "MaxPool") || is_op(n, "AveragePool") ||
         is_op(n, "GlobalAveragePool") || is_op(n, "GlobalMaxPool"))
         return 1;

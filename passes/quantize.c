@@ -451,12 +451,25 @@ static int lower_fc(Quant *q, Node *n)
     return 1;
 }
 
+/* Elements an average pool sums per output (0 for MaxPool). */
+static int64_t avg_window(const Node *n)
+{
+    if (is_op(n, "GlobalAveragePool"))
+        return ((const kiln_global_pool_params *)n->params)->size;
+    if (!is_op(n, "AveragePool"))
+        return 0;
+    const kiln_pool2d_params *k = n->params;
+    return (int64_t)k->k_h * k->k_w;
+}
+
 static int lower_pool(Quant *q, Node *n)
 {
     if (n->n_outputs > 1 && n->outputs[1])
         return 0;   /* MaxPool indices */
     if (n->inputs[0]->rank == 5)
         return 0;   /* 3-D pools have no int8 kernel */
+    if (avg_window(n) > ((int64_t)1 << 23))
+        return 0;   /* the int8 kernels sum a window in int32 */
     Tensor *xs = need_s8(q, n->inputs[0]), *y = n->outputs[0];
     PoolS8Params *p = arena_alloc(q->g->arena, sizeof *p);
     if (is_op(n, "GlobalAveragePool"))

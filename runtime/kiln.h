@@ -195,9 +195,12 @@ void kiln_maxpool2d_f32(const kiln_pool2d_params *p, const float *x, float *y);
 /* MaxPool on uint8 tensors (int8 ones use kiln_maxpool2d_s8). */
 void kiln_maxpool2d_u8(const kiln_pool2d_params *p, const uint8_t *x, uint8_t *y);
 /* MaxPool with Indices: idx[i] is the flat input index (over N, C, H, W) of the first cell
- * holding y[i], row-major (storage_order 0) or column-major within the H x W plane (1). */
-void kiln_maxpool2d_argmax_f32(const kiln_pool2d_params *p, int32_t storage_order,
-                               const float *x, float *y, int64_t *idx);
+ * holding y[i], row-major (layout KILN_INDICES_ROW_MAJOR, storage_order 0), column-major
+ * within the H x W plane (KILN_INDICES_COL_MAJOR, 1), or of a 1-D pool (KILN_INDICES_1D:
+ * a window wholly in the padding gets plane start - 1, not a row before it). */
+enum { KILN_INDICES_ROW_MAJOR, KILN_INDICES_COL_MAJOR, KILN_INDICES_1D };
+void kiln_maxpool2d_argmax_f32(const kiln_pool2d_params *p, int32_t layout, const float *x,
+                               float *y, int64_t *idx);
 /* Padding cells never count beyond the explicit pads (ceil_mode overhang is excluded
  * even with count_include_pad, as in ONNX Runtime). */
 void kiln_avgpool2d_f32(const kiln_pool2d_params *p, const float *x, float *y);

@@ -41,7 +41,8 @@ void kiln_avgpool2d_f32(const kiln_pool2d_params *p, const float *x, float *y)
                     for (int32_t kw = kw_lo; kw < kw_hi; kw++)
                         s += xr[kw];
                 }
-                const int32_t count = rows * cols;
+                /* in double: a window of 65536 x 65536 (pads < kernel) overflows int32 */
+                const double count = (double)rows * (double)cols;
                 yc[oh * w_out + ow] = count > 0 ? s / (float)count : 0.0f;
             }
         }

@@ -50,7 +50,8 @@ void kiln_avgpool3d_f32(const kiln_pool3d_params *p, const float *x, float *y)
                             for (int32_t kw = kw_lo; kw < kw_hi; kw++)
                                 s += xr[kw];
                         }
-                    const int32_t count = deep * rows * cols;
+                    /* in double: kernels of 2048^3 (pads < kernel) overflow int32 */
+                    const double count = (double)deep * (double)rows * (double)cols;
                     *yc++ = count > 0 ? s / (float)count : 0.0f;
                 }
             }

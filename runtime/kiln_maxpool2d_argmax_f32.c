@@ -6,8 +6,8 @@
 
 /* A window lying wholly in the padding has no cell: its index is built from row and
  * column -1, as ONNX Runtime does. */
-void kiln_maxpool2d_argmax_f32(const kiln_pool2d_params *p, int32_t storage_order,
-                               const float *x, float *y, int64_t *idx)
+void kiln_maxpool2d_argmax_f32(const kiln_pool2d_params *p, int32_t layout, const float *x,
+                               float *y, int64_t *idx)
 {
     const int32_t h_in = p->h_in, w_in = p->w_in, h_out = p->h_out, w_out = p->w_out;
     const int64_t plane = (int64_t)h_in * w_in;
@@ -38,8 +38,10 @@ void kiln_maxpool2d_argmax_f32(const kiln_pool2d_params *p, int32_t storage_orde
                     }
                 }
                 yc[oh * w_out + ow] = m;
-                ic[oh * w_out + ow] = nc * plane + (storage_order ? (int64_t)mh + (int64_t)mw * h_in
-                                                                  : (int64_t)mh * w_in + mw);
+                const int64_t at = layout == KILN_INDICES_1D ? (int64_t)mw
+                                 : layout == KILN_INDICES_COL_MAJOR ? (int64_t)mh + (int64_t)mw * h_in
+                                 : (int64_t)mh * w_in + mw;
+                ic[oh * w_out + ow] = nc * plane + at;
             }
         }
     }

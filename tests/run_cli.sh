@@ -17,6 +17,10 @@ has() {  # has NAME TEXT: the last output contains TEXT
         fail=$((fail + 1)); echo "FAIL cli/$1: output lacks '$2'"; sed 's/^/    /' "$tmp/out" | head -10; fi
 }
 t help 0 "$KILN" --help && has help "kiln verify"
+# the docs --help names are where it says `make install` puts them
+t install 0 make --no-print-directory install PREFIX="$tmp/inst" &&
+    t install-docs 0 ls "$tmp/inst/share/kiln/docs/cli.md" "$tmp/inst/share/kiln/docs/ops.md" \
+        "$tmp/inst/share/kiln/docs/generated-code.md"
 t version 0 "$KILN" --version && has version "kiln 0."
 for c in compile verify run inspect bench; do t "help-$c" 0 "$KILN" $c --help && has "help-$c" "usage: kiln $c"; done
 t no-args 2 "$KILN"

@@ -14,6 +14,10 @@ static int mvn_infer(Graph *g, Node *n, Diag *d)
     int count = ir_attr_ints(n, "axes", axes, IR_MAX_RANK + 1);
     if (count < 0)
         count = 3;
+    if (count == 0) {   /* ONNX Runtime rejects it too; the function body would reduce all */
+        node_error(d, n, "axes is empty (list the axes to normalise over)");
+        return -1;
+    }
     if (count > x->rank) {
         node_error(d, n, "more axes than the input's rank %d", x->rank);
         return -1;

@@ -14,7 +14,7 @@ typedef struct {
     int is_max;
     DType dtype;
     int with_indices;     /* MaxPool's second output */
-    int storage_order;    /* of the indices */
+    int storage_order;    /* of the indices: a KILN_INDICES_* layout */
 } PoolParams;
 
 /* MaxPool takes f32, int8 and uint8 tensors (a max needs no arithmetic); AveragePool f32. */
@@ -92,7 +92,8 @@ static int pool_infer(Graph *g, Node *n, Diag *d)
     p->is_max = is_max;
     p->dtype = x->dtype;
     p->with_indices = with_indices;
-    p->storage_order = (int)storage_order;
+    /* ONNX Runtime's 1-D Indices have no row: see KILN_INDICES_1D */
+    p->storage_order = nsp == 1 ? KILN_INDICES_1D : (int)storage_order;
     n->params = p;
     if (nsp == 3) {
         if (!is_max && (s.dilations[0] != 1 || s.dilations[1] != 1 || s.dilations[2] != 1)) {

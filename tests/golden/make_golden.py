@@ -1542,7 +1542,7 @@ def main():
                                        f'{dn}{dshape}')
                 # Sanity check of the tolerance: ORT with all graph optimizations (fusions,
                 # other kernels) must agree with the unoptimized reference within it.
-                if not np.allclose(arr2, arr, rtol=c.rtol, atol=c.atol):
+                if not np.allclose(arr2, arr, rtol=c.rtol, atol=c.atol, equal_nan=True):
                     raise RuntimeError(f'{name}: ORT optimized vs unoptimized differ by '
                                        f'{np.max(np.abs(arr2 - arr)):.3g}')
             total += write_case(HERE, name, desc, c, outs)

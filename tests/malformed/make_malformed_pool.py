@@ -16,6 +16,7 @@ MeanVarianceNormalization); same layout as make_malformed.py: NAME.onnx + NAME.e
 | bn_train_mean_length | must have 3 elements | training-mode BatchNormalization with input_mean of 4 elements for 3 channels |
 | bn_train_mode_2 | training_mode must be 0 or 1 | training_mode=2 |
 | mvn_axis_out_of_range | axis | MeanVarianceNormalization axes [0, 4] on a rank-4 input |
+| mvn_axes_empty | axes is empty | MeanVarianceNormalization axes [] (ONNX Runtime rejects it too) |
 """
 import os
 import sys
@@ -77,6 +78,10 @@ add('mvn_axis_out_of_range',
     mk([helper.make_node('MeanVarianceNormalization', ['x'], ['y'], name='mvn0', axes=[0, 4])],
        [vi('x', [1, 2, 3, 3])], [vi('y', [1, 2, 3, 3])]),
     'axis')
+add('mvn_axes_empty',
+    mk([helper.make_node('MeanVarianceNormalization', ['x'], ['y'], name='mvn0', axes=[])],
+       [vi('x', [1, 2, 3, 3])], [vi('y', [1, 2, 3, 3])]),
+    'axes is empty')
 
 
 def main():
