@@ -417,6 +417,16 @@ static int emit_nodes(Emit *e, Diag *d)
 
 static void emit_f32_wrapper(Buf *b, Emit *e);
 
+/* A model may leave an input or output untouched (an empty tensor, an input only its
+ * shape is read from): -Wunused-parameter must not fire in the user's build. */
+static void emit_io_void(Buf *b, const Graph *g)
+{
+    for (int i = 0; i < g->n_inputs; i++)
+        buf_printf(b, "    (void)%s;\n", g->inputs[i]->c_name);
+    for (int i = 0; i < g->n_outputs; i++)
+        buf_printf(b, "    (void)%s;\n", g->outputs[i]->c_name);
+}
+
 /* --io-in-arena: NAME_run_in_arena runs on the arena alone; the accessors point into it;
  * NAME_run_arena copies the caller's buffers in and out around it. */
 static void emit_io_source(Buf *b, Emit *e)
@@ -477,6 +487,7 @@ static void emit_source(Buf *b, Emit *e, const CgOptions *o)
                    g->n_inputs + g->n_outputs ? ", " : "");
         emit_io_params(b, g);
         buf_printf(b, ")\n{\n    unsigned char *arena = (unsigned char *)arena_mem;\n    (void)arena;\n");
+        emit_io_void(b, g);
         buf_append(b, e->body.data ? e->body.data : "", e->body.len);
         buf_printf(b, "    return 0;\n}\n");
     }
