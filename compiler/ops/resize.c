@@ -194,15 +194,14 @@ static int resize_infer(Graph *g, Node *n, Diag *d)
     int64_t out[IR_MAX_RANK];
     int taps = a.mode == RS_NEAREST ? 1 : a.mode == RS_LINEAR ? 2 : 4;
     for (int i = 0; i < x->rank; i++) {
-        if (nz) {
-            out[i] = (int64_t)sizes_f[i];
+        /* range-checked before the conversion: a huge or NaN float has no int64 value */
+        const float want = nz ? sizes_f[i] : (float)x->dims[i] * scales[i];
+        out[i] = want > 0.0f && want < 2147483648.0f ? (int64_t)want : 0;
+        if (nz)
             scales[i] = (float)out[i] / (float)x->dims[i];
-        } else {
-            out[i] = (int64_t)((float)x->dims[i] * scales[i]);
-        }
         if (!(scales[i] > 0.0f) || out[i] <= 0 || out[i] > INT32_MAX) {
-            node_error(d, n, "axis %d: scale %g gives output size %lld", i, (double)scales[i],
-                       (long long)out[i]);
+            node_error(d, n, "axis %d: scale %g gives output size %g (must be 1 to 2^31 - 1)",
+                       i, (double)scales[i], (double)want);
             return -1;
         }
         if (out[i] * taps > (1 << 24) - (int64_t)p->n_taps) {   /* tables are allocated now */
