@@ -35,21 +35,7 @@ static int mvn_infer(Graph *g, Node *n, Diag *d)
     }
     kiln_reduce_params *p = arena_alloc(g->arena, sizeof *p);
     memset(p, 0, sizeof *p);
-    int64_t stride = 1;
-    int32_t strides[IR_MAX_RANK];
-    for (int i = x->rank - 1; i >= 0; i--) {
-        strides[i] = (int32_t)stride;
-        stride *= x->dims[i];
-    }
-    for (int i = 0; i < x->rank; i++) {
-        if (reduced[i]) {
-            p->red_dims[p->n_red] = (int32_t)x->dims[i];
-            p->red_strides[p->n_red++] = strides[i];
-        } else {
-            p->keep_dims[p->n_keep] = (int32_t)x->dims[i];
-            p->keep_strides[p->n_keep++] = strides[i];
-        }
-    }
+    op_reduce_split(x, reduced, p);
     p->op = KILN_RED_MEAN;
     ir_set_shape(n->outputs[0], DT_F32, x->rank, x->dims);
     n->params = p;
@@ -68,12 +54,7 @@ static int mvn_emit(Emit *e, Node *n, Diag *d)
     const kiln_reduce_params *k = n->params;
     if (ir_numel(n->outputs[0]) == 0)
         return 0;
-    const char *pn = cg_new_params(e, "kiln_reduce_params");
-    cg_decl(e, "{KILN_RED_MEAN, %d, %d, %s, %s, %s, %s};\n", k->n_keep, k->n_red,
-            cg_i32_list(e, k->keep_dims, KILN_MAX_RANK),
-            cg_i32_list(e, k->keep_strides, KILN_MAX_RANK),
-            cg_i32_list(e, k->red_dims, KILN_MAX_RANK),
-            cg_i32_list(e, k->red_strides, KILN_MAX_RANK));
+    const char *pn = op_reduce_params_decl(e, k, "KILN_RED_MEAN");
     cg_stmt(e, "kiln_mvn_f32(&%s, %s, %s);\n", pn, cg_ptr(e, n->inputs[0]),
             cg_ptr(e, n->outputs[0]));
     cg_use_kernel(e, "kiln_mvn_f32");

@@ -41,6 +41,10 @@ int op_tunary_setup(Graph *g, Node *n, kiln_tunary_op op, DType y_type, int flag
 kiln_tunary_params *op_tunary_params(Node *n);   /* after op_tunary_setup */
 int op_tunary_eval(Graph *g, Node *n, Diag *d);
 int op_tunary_emit(Emit *e, Node *n, Diag *d);
+/* Reductions (reduce.c, also MeanVarianceNormalization): x's dims split into kept and
+ * reduced ones, with element strides; and the params declaration, op a KILN_RED_* name. */
+void op_reduce_split(const Tensor *x, const unsigned char *reduced, kiln_reduce_params *k);
+const char *op_reduce_params_decl(Emit *e, const kiln_reduce_params *k, const char *op);
 
 /* The entries, one per op (listed in op_table.c). */
 #define OP_ENTRIES(X) \

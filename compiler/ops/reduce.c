@@ -74,6 +74,36 @@ static int reduce_axes(Node *n, int rank, unsigned char *reduced, Diag *d)
     return count;
 }
 
+void op_reduce_split(const Tensor *x, const unsigned char *reduced, kiln_reduce_params *k)
+{
+    int32_t strides[IR_MAX_RANK];
+    int64_t stride = 1;
+    for (int i = x->rank - 1; i >= 0; i--) {
+        strides[i] = (int32_t)stride;
+        stride *= x->dims[i];
+    }
+    for (int i = 0; i < x->rank; i++) {
+        if (reduced[i]) {
+            k->red_dims[k->n_red] = (int32_t)x->dims[i];
+            k->red_strides[k->n_red++] = strides[i];
+        } else {
+            k->keep_dims[k->n_keep] = (int32_t)x->dims[i];
+            k->keep_strides[k->n_keep++] = strides[i];
+        }
+    }
+}
+
+const char *op_reduce_params_decl(Emit *e, const kiln_reduce_params *k, const char *op)
+{
+    const char *pn = cg_new_params(e, "kiln_reduce_params");
+    cg_decl(e, "{%s, %d, %d, %s, %s, %s, %s};\n", op, k->n_keep, k->n_red,
+            cg_i32_list(e, k->keep_dims, KILN_MAX_RANK),
+            cg_i32_list(e, k->keep_strides, KILN_MAX_RANK),
+            cg_i32_list(e, k->red_dims, KILN_MAX_RANK),
+            cg_i32_list(e, k->red_strides, KILN_MAX_RANK));
+    return pn;
+}
+
 static int reduce_infer(Graph *g, Node *n, Diag *d)
 {
     Tensor *x = n->inputs[0];
@@ -95,25 +125,12 @@ static int reduce_infer(Graph *g, Node *n, Diag *d)
     }
     if (count == 0)
         memset(reduced, 1, IR_MAX_RANK);
-    int64_t dims[IR_MAX_RANK], stride = 1;
+    op_reduce_split(x, reduced, &p->k);
+    int64_t dims[IR_MAX_RANK];
     int rank = 0;
-    int32_t strides[IR_MAX_RANK];
-    for (int i = x->rank - 1; i >= 0; i--) {
-        strides[i] = (int32_t)stride;
-        stride *= x->dims[i];
-    }
-    for (int i = 0; i < x->rank; i++) {
-        if (reduced[i]) {
-            p->k.red_dims[p->k.n_red] = (int32_t)x->dims[i];
-            p->k.red_strides[p->k.n_red++] = strides[i];
-            if (keepdims)
-                dims[rank++] = 1;
-        } else {
-            p->k.keep_dims[p->k.n_keep] = (int32_t)x->dims[i];
-            p->k.keep_strides[p->k.n_keep++] = strides[i];
-            dims[rank++] = x->dims[i];
-        }
-    }
+    for (int i = 0; i < x->rank; i++)
+        if (!reduced[i] || keepdims)
+            dims[rank++] = reduced[i] ? 1 : x->dims[i];
     int64_t reduced_count = 1;
     for (int i = 0; i < p->k.n_red; i++)
         reduced_count *= p->k.red_dims[i];
@@ -162,13 +179,7 @@ static int reduce_emit(Emit *e, Node *n, Diag *d)
                                   "KILN_RED_MIN", "KILN_RED_PROD", "KILN_RED_L1",
                                   "KILN_RED_L2", "KILN_RED_LOG_SUM", "KILN_RED_LOG_SUM_EXP",
                                   "KILN_RED_SUM_SQUARE"};
-    const kiln_reduce_params *k = &p->k;
-    const char *pn = cg_new_params(e, "kiln_reduce_params");
-    cg_decl(e, "{%s, %d, %d, %s, %s, %s, %s};\n", names[k->op], k->n_keep, k->n_red,
-            cg_i32_list(e, k->keep_dims, KILN_MAX_RANK),
-            cg_i32_list(e, k->keep_strides, KILN_MAX_RANK),
-            cg_i32_list(e, k->red_dims, KILN_MAX_RANK),
-            cg_i32_list(e, k->red_strides, KILN_MAX_RANK));
+    const char *pn = op_reduce_params_decl(e, &p->k, names[p->k.op]);
     const char *kernel = n->inputs[0]->dtype == DT_F64 ? "kiln_reduce_f64" : "kiln_reduce_f32";
     cg_stmt(e, "%s(&%s, %s, %s);\n", kernel, pn, cg_ptr(e, n->inputs[0]),
             cg_ptr(e, n->outputs[0]));
