@@ -11,7 +11,11 @@ mkdir -p $B/corpus $B/seeds $B/artifacts
 for f in tests/golden/*/model.onnx examples/*/*.onnx tests/malformed/*.onnx tests/fuzz/regress/*; do
     [ -f "$f" ] && cp "$f" "$B/seeds/$(echo "$f" | tr / _)"
 done
-before=$(ls $B/artifacts | wc -l)
+# findings: crashes, timeouts, out-of-memory, leaks; slow-unit-* files (over 10 s under the
+# instrumentation, not a hang) are kept and counted apart
+findings() { ls $B/artifacts | grep -vc '^slow-unit-'; }
+before=$(findings)
+slow_before=$(ls $B/artifacts | grep -c '^slow-unit-')
 echo "fuzz: $time s, log in $B/fuzz.log"
 ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
 $B/fuzz_compile -max_total_time="$time" -timeout=25 -rss_limit_mb=2048 -max_len=32768 \
@@ -21,6 +25,7 @@ $B/fuzz_compile -max_total_time="$time" -timeout=25 -rss_limit_mb=2048 -max_len=
 rc=$?
 grep -E '^#[0-9]+: cov:' $B/fuzz.log | tail -1
 grep -E '^INFO: fuzzed for' $B/fuzz.log | tail -1
-found=$(($(ls $B/artifacts | wc -l) - before))
-echo "fuzz: exit $rc, $found new artifacts in $B/artifacts, corpus $(ls $B/corpus | wc -l) files"
+found=$(($(findings) - before))
+slow=$(($(ls $B/artifacts | grep -c '^slow-unit-') - slow_before))
+echo "fuzz: exit $rc, $found new findings and $slow slow units in $B/artifacts, corpus $(ls $B/corpus | wc -l) files"
 [ "$rc" -eq 0 ] && [ "$found" -eq 0 ]
