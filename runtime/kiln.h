@@ -129,6 +129,22 @@ typedef struct {
     kiln_act act;
 } kiln_binary_params;
 
+/* One step of a broadcast walk over g's output in row-major order: idx is the output
+ * index, *ia and *ib the element offsets into A and B. */
+static inline void kiln_broadcast_next(const kiln_binary_params *g, int32_t *idx, ptrdiff_t *ia,
+                                       ptrdiff_t *ib)
+{
+    for (int32_t d = g->rank - 1; d >= 0; d--) {
+        *ia += g->a_strides[d];
+        *ib += g->b_strides[d];
+        if (++idx[d] < g->dims[d])
+            return;
+        *ia -= (ptrdiff_t)g->a_strides[d] * g->dims[d];
+        *ib -= (ptrdiff_t)g->b_strides[d] * g->dims[d];
+        idx[d] = 0;
+    }
+}
+
 /* y may alias a or b when that input has the output's shape (no broadcast). */
 void kiln_binary_f32(const kiln_binary_params *p, const float *a, const float *b, float *y);
 

@@ -20,14 +20,6 @@ void kiln_add_s8(const kiln_binary_s8_params *p, const int8_t *a, const int8_t *
         const int32_t sb = kiln_requantize(vb, p->b_multiplier, p->b_shift);
         const int32_t out = kiln_requantize(sa + sb, p->output_multiplier, p->output_shift);
         y[i] = kiln_clamp_s8(out + p->output_offset, p->act_min, p->act_max);
-        for (int32_t d = g->rank - 1; d >= 0; d--) {
-            ia += g->a_strides[d];
-            ib += g->b_strides[d];
-            if (++idx[d] < g->dims[d])
-                break;
-            ia -= (ptrdiff_t)g->a_strides[d] * g->dims[d];
-            ib -= (ptrdiff_t)g->b_strides[d] * g->dims[d];
-            idx[d] = 0;
-        }
+        kiln_broadcast_next(g, idx, &ia, &ib);
     }
 }

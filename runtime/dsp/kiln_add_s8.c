@@ -71,15 +71,7 @@ static void add_broadcast(const kiln_binary_s8_params *p, const int8_t *a, const
         const int32_t sa = rescale(a[ia], p->a_offset, p->left_shift, &qa);
         const int32_t sb = rescale(b[ib], p->b_offset, p->left_shift, &qb);
         y[i] = output(sa + sb, &qo, p);
-        for (int32_t d = g->rank - 1; d >= 0; d--) {
-            ia += g->a_strides[d];
-            ib += g->b_strides[d];
-            if (++idx[d] < g->dims[d])
-                break;
-            ia -= (ptrdiff_t)g->a_strides[d] * g->dims[d];
-            ib -= (ptrdiff_t)g->b_strides[d] * g->dims[d];
-            idx[d] = 0;
-        }
+        kiln_broadcast_next(g, idx, &ia, &ib);
     }
 }
 
