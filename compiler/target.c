@@ -274,10 +274,19 @@ const MemRegion *target_region(const Target *t, const char *name)
 
 int target_is_emulated(const Target *t) { return t->emulator[0] != 0; }
 
+/* Best first: a kernel in runtime/mvef needs Helium's float lanes, runtime/mve its integer
+ * ones, runtime/fpu a scalar FPU, runtime/dsp the Cortex-M DSP extension. */
 void target_variants(const Target *t, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s%s", strcmp(t->mve, "none") ? "mve" : "",
-             strcmp(t->mve, "none") && t->dsp ? " " : "", t->dsp ? "dsp" : "");
+    const char *have[4] = {!strcmp(t->mve, "float") ? "mvef" : NULL,
+                           strcmp(t->mve, "none") ? "mve" : NULL,
+                           strcmp(t->fpu, "none") ? "fpu" : NULL, t->dsp ? "dsp" : NULL};
+    size_t used = 0;
+    if (size)
+        out[0] = 0;
+    for (int i = 0; i < 4; i++)
+        if (have[i] && used < size)
+            used += (size_t)snprintf(out + used, size - used, "%s%s", used ? " " : "", have[i]);
 }
 
 /* An emulated target must say where every section goes, and the regions must exist. */

@@ -51,7 +51,7 @@ void target_list(char *out, size_t size);
 int target_is_emulated(const Target *t);
 /* The region named `name`, or NULL. */
 const MemRegion *target_region(const Target *t, const char *name);
-/* Kernel variant directories the target's ISA allows, best first ("mve dsp"), or "". */
+/* Kernel variant directories the target's ISA allows, best first ("mvef mve fpu dsp"), or "". */
 void target_variants(const Target *t, char *out, size_t size);
 
 #endif

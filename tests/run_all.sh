@@ -43,5 +43,7 @@ part sh tests/run_qdq.sh
 part sh tests/run_quant_scheme.sh
 part sh tests/run_loss.sh
 part sh tests/run_confx.sh
+if [ -n "$KILN_SANITIZE" ]; then echo "variants-f32: skipped under SANITIZE=1 (ARM code, no sanitizers)"
+else part sh tests/run_variants_f32.sh; fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -44,7 +44,7 @@ static void bundled_cortex_m55(void **state)
     assert_true(target_is_emulated(&t));
     char v[64];
     target_variants(&t, v, sizeof v);
-    assert_string_equal(v, "mve dsp");
+    assert_string_equal(v, "mvef mve fpu dsp");
 }
 
 static void host_is_not_emulated(void **state)
@@ -57,6 +57,29 @@ static void host_is_not_emulated(void **state)
     char v[64];
     target_variants(&t, v, sizeof v);
     assert_string_equal(v, "");
+}
+
+/* Variants follow the ISA fields: a scalar FPU alone (RISC-V F) selects runtime/fpu, no
+ * FPU (Cortex-M0+) nothing, and a short buffer truncates rather than overflows. */
+static void variants_follow_isa_fields(void **state)
+{
+    (void)state;
+    const char *cases[][2] = {{"cortex-m4", "fpu dsp"}, {"riscv32", "fpu"},
+                              {"cortex-m0plus", ""}, {"cortex-m3", ""}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Target t;
+        Diag d = {0};
+        assert_int_equal(target_load(cases[i][0], &t, &d), 0);
+        char v[64];
+        target_variants(&t, v, sizeof v);
+        assert_string_equal(v, cases[i][1]);
+    }
+    Target t;
+    Diag d = {0};
+    assert_int_equal(target_load("cortex-m55", &t, &d), 0);
+    char small[8];
+    target_variants(&t, small, sizeof small);
+    assert_string_equal(small, "mvef mv");
 }
 
 static void sizes_and_flow_mappings(void **state)
@@ -122,6 +145,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bundled_cortex_m55),
         cmocka_unit_test(host_is_not_emulated),
+        cmocka_unit_test(variants_follow_isa_fields),
         cmocka_unit_test(sizes_and_flow_mappings),
         cmocka_unit_test(errors_name_the_key),
         cmocka_unit_test(linker_script_from_regions),
