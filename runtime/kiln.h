@@ -559,6 +559,16 @@ static inline void kiln_range_inside(int32_t base, int32_t step, int32_t limit, 
 #define KILN_NO_LOOP_VECTORIZE
 #endif
 
+/* acc += a * b with the product rounded before the sum, as -ffp-contract=off compiles it:
+ * one VMLA.F32 on Arm's scalar FPU (not fused, so the same bits), where GCC would emit a
+ * VMUL and a VADD. Left to GCC under Helium, which vectorises the plain form, and in the
+ * tests' reference builds (KILN_PLAIN_FMAC). */
+#if defined(__ARM_FP) && (__ARM_FP & 4) && !defined(__ARM_FEATURE_MVE) && !defined(KILN_PLAIN_FMAC)
+#define KILN_FMAC(acc, a, b) __asm__("vmla.f32 %0, %1, %2" : "+t"(acc) : "t"(a), "t"(b))
+#else
+#define KILN_FMAC(acc, a, b) ((acc) += (a) * (b))
+#endif
+
 /* ---- int8 (s8) kernels ------------------------------------------------------------
  * The scheme of TensorFlow Lite and CMSIS-NN: real = scale * (q - zero_point). Weights are
  * symmetric per output channel (zero point 0), activations asymmetric per tensor, biases

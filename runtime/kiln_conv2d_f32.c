@@ -156,15 +156,15 @@ static void dw_run9(const float *x, const int32_t *off, const float *w, int32_t 
     const float w6 = w[6], w7 = w[7], w8 = w[8];
     for (int32_t q = 0; q < nq; q++) {
         float s = 0.0f;
-        s += w0 * x0[q];
-        s += w1 * x1[q];
-        s += w2 * x2[q];
-        s += w3 * x3[q];
-        s += w4 * x4[q];
-        s += w5 * x5[q];
-        s += w6 * x6[q];
-        s += w7 * x7[q];
-        s += w8 * x8[q];
+        KILN_FMAC(s, w0, x0[q]);
+        KILN_FMAC(s, w1, x1[q]);
+        KILN_FMAC(s, w2, x2[q]);
+        KILN_FMAC(s, w3, x3[q]);
+        KILN_FMAC(s, w4, x4[q]);
+        KILN_FMAC(s, w5, x5[q]);
+        KILN_FMAC(s, w6, x6[q]);
+        KILN_FMAC(s, w7, x7[q]);
+        KILN_FMAC(s, w8, x8[q]);
         acc[q] = s;
     }
 }
@@ -191,21 +191,25 @@ static void dw_run_taps(const kiln_conv2d_params *p, dw_geom g, const float *x,
     if (nt == 3) {
         for (int32_t q = 0; q < nq; q++) {
             float s = acc[q];
-            s += w0 * x0[q];
-            s += w1 * x1[q];
-            s += w2 * x2[q];
+            KILN_FMAC(s, w0, x0[q]);
+            KILN_FMAC(s, w1, x1[q]);
+            KILN_FMAC(s, w2, x2[q]);
             acc[q] = s;
         }
     } else if (nt == 2) {
         for (int32_t q = 0; q < nq; q++) {
             float s = acc[q];
-            s += w0 * x0[q];
-            s += w1 * x1[q];
+            KILN_FMAC(s, w0, x0[q]);
+            KILN_FMAC(s, w1, x1[q]);
             acc[q] = s;
         }
     } else {
         for (int32_t q = 0; q < nq; q++)
-            acc[q] += w0 * x0[q];
+            {
+                float s = acc[q];
+                KILN_FMAC(s, w0, x0[q]);
+                acc[q] = s;
+            }
     }
 }
 
@@ -474,7 +478,7 @@ static void line_row(const kiln_conv2d_params *p, const float *xc, const float *
             const float *xr = xc + ih * p->w_in;
             if (fast) {
                 for (int32_t kw = 0; kw < p->k_w; kw++)
-                    s += wr[kw] * xr[iw0 + kw * p->dil_w];
+                    KILN_FMAC(s, wr[kw], xr[iw0 + kw * p->dil_w]);
                 continue;
             }
             for (int32_t kw = 0; kw < p->k_w; kw++) {

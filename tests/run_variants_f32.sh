@@ -3,7 +3,8 @@
 # The float GEMM core's variants (runtime/mvef/, runtime/fpu/) against the portable one on
 # every emulated target whose ISA fields select one (the order codegen uses: mvef, mve, fpu,
 # dsp): tests/variants/variants_f32_main.c built with the selected file and the portable
-# kernel under a ref_ prefix, at -O2 and -O0, run under QEMU; every case byte-identical.
+# kernel under a ref_ prefix, and kiln_conv2d_f32 (KILN_FMAC) against itself built with
+# KILN_PLAIN_FMAC, at -O2 and -O0, run under QEMU; every case byte-identical.
 KILN=${KILN:-build/kiln}
 pass=0; fail=0
 tmp=$(mktemp -d)
@@ -29,8 +30,13 @@ for tgt in cortex-m4 cortex-m7 cortex-m33 cortex-m55 riscv32; do
                 --linker-script "$tmp/b/link.ld" >"$tmp/out" 2>&1 ||
            ! $cc $flags $opt -Wall -Wextra -Wconversion -Werror -Iruntime -D$k=ref_$k \
                 -c runtime/$k.c -o "$tmp/b/ref.o" >>"$tmp/out" 2>&1 ||
+           ! $cc $flags $opt -Wall -Wextra -Wconversion -Werror -Iruntime -DKILN_PLAIN_FMAC \
+                -Dkiln_conv2d_f32=ref_kiln_conv2d_f32 \
+                -Dkiln_conv2d_f32_scratch_size=ref_kiln_conv2d_f32_scratch_size \
+                -c runtime/kiln_conv2d_f32.c -o "$tmp/b/ref_conv.o" >>"$tmp/out" 2>&1 ||
            ! $cc $flags $opt -Wall -Wextra -Wconversion -Werror -Iruntime -Itargets/common \
-                tests/variants/variants_f32_main.c $src "$tmp/b/ref.o" $(ls targets/$arch/*.c targets/$arch/*.S 2>/dev/null) \
+                tests/variants/variants_f32_main.c $src "$tmp/b/ref.o" "$tmp/b/ref_conv.o" \
+                runtime/kiln_conv2d_f32.c runtime/kiln_act_f32.c $(ls targets/$arch/*.c targets/$arch/*.S 2>/dev/null) \
                 targets/common/board_io.c -T "$tmp/b/link.ld" $ldflags -lm -o "$tmp/b/v.elf" \
                 >>"$tmp/out" 2>&1; then
             echo "FAIL variants-f32/$tgt$opt: build"; sed 's/^/    /' "$tmp/out" | head -20; fail=$((fail + 1)); continue

@@ -4,7 +4,10 @@
  * shapes that reach every tile (full tiles, overlapping right edges, narrow matrices,
  * leftover rows, batch-1 rows), both A layouts (unit column stride and transposed), padded
  * leading dimensions and with or without bias. Outputs, including the untouched padding of
- * y, must be byte-identical. Built and run under QEMU by tests/run_variants_f32.sh. */
+ * y, must be byte-identical. Also kiln_conv2d_f32, whose depthwise loops use KILN_FMAC
+ * (one VMLA.F32 on Arm's scalar FPU), against the same file built with KILN_PLAIN_FMAC:
+ * every depthwise path (3x3 runs, other kernels by taps, borders, strides, dilation, both
+ * in-place modes). Built and run under QEMU by tests/run_variants_f32.sh. */
 #include "board.h"
 #include "kiln.h"
 #include <string.h>
@@ -12,6 +15,9 @@
 void ref_kiln_gemm_nn_f32(int32_t m, int32_t n, int32_t k, const float *a, int32_t a_rs,
                           int32_t a_cs, const float *b, int32_t ldb, const float *bias, float *y,
                           int32_t ldy);
+void ref_kiln_conv2d_f32(const kiln_conv2d_params *p, const float *x, const float *w,
+                         const float *b, float *y, float *scratch);
+size_t ref_kiln_conv2d_f32_scratch_size(const kiln_conv2d_params *p);
 
 #define MAX_A 4096
 #define MAX_B 8192
@@ -89,6 +95,51 @@ static void gemm_case(int32_t m, int32_t n, int32_t k, int transposed, int pad, 
     board_puts(line);
 }
 
+#define MAX_S 8192
+static float scratch[MAX_S];
+
+/* Depthwise conv, c channels of h x w, kernel kh x kw, with ReLU; in_place: y == x. */
+static void dw_case(int32_t c, int32_t h, int32_t w, int32_t kh, int32_t kw, int32_t stride,
+                    int32_t pad, int32_t dil, int32_t in_place)
+{
+    kiln_conv2d_params p = {.n = 1, .c_in = c, .h_in = h, .w_in = w, .c_out = c, .k_h = kh,
+                            .k_w = kw, .stride_h = stride, .stride_w = stride, .dil_h = dil,
+                            .dil_w = dil, .pad_top = pad, .pad_left = pad, .group = c,
+                            .act = {KILN_ACT_RELU, 0.0f, 0.0f}, .in_place = in_place};
+    p.h_out = (h + 2 * pad - dil * (kh - 1) - 1) / stride + 1;
+    p.w_out = (w + 2 * pad - dil * (kw - 1) - 1) / stride + 1;
+    const int32_t n_x = c * h * w, n_y = c * p.h_out * p.w_out;
+    const size_t s1 = kiln_conv2d_f32_scratch_size(&p), s2 = ref_kiln_conv2d_f32_scratch_size(&p);
+    if (n_x > MAX_Y || n_y > MAX_Y || c * kh * kw > MAX_A || s1 != s2 || s1 > sizeof scratch) {
+        failures++;
+        board_puts("conv case larger than the test buffers, or scratch sizes differ\n");
+        return;
+    }
+    fill(abuf, c * kh * kw);
+    fill(biasbuf, c);
+    fill(ya, n_x);
+    if (in_place) {
+        memcpy(yb, ya, (size_t)n_x * sizeof(float));
+        kiln_conv2d_f32(&p, ya, abuf, biasbuf, ya, scratch);
+        ref_kiln_conv2d_f32(&p, yb, abuf, biasbuf, yb, scratch);
+    } else {
+        memcpy(bbuf, ya, (size_t)n_x * sizeof(float));
+        for (int32_t i = 0; i < n_y; i++)
+            ya[i] = yb[i] = -1.0f;
+        kiln_conv2d_f32(&p, bbuf, abuf, biasbuf, ya, scratch);
+        ref_kiln_conv2d_f32(&p, bbuf, abuf, biasbuf, yb, scratch);
+    }
+    cases++;
+    if (!memcmp(ya, yb, (size_t)n_y * sizeof(float)))
+        return;
+    failures++;
+    char line[96] = "KILN_FMAC differs from the plain form: depthwise ", num[12];
+    put_num(num, kh), strcat(line, num), strcat(line, "x");
+    put_num(num, kw), strcat(line, num), strcat(line, " mode ");
+    put_num(num, in_place), strcat(line, num), strcat(line, "\n");
+    board_puts(line);
+}
+
 int main(void)
 {
     static const int32_t ms[] = {1, 2, 3, 4, 5, 7, 8, 12, 13, 64};
@@ -104,6 +155,15 @@ int main(void)
     gemm_case(4, 0, 3, 0, 1, 1);
     gemm_case(4, 8, 0, 0, 0, 1); /* k = 0: y = bias */
     gemm_case(1, 640, 12, 0, 0, 1); /* a wide fully connected row */
+    /* depthwise: c, h, w, kh, kw, stride, pad, dilation, in-place mode */
+    static const int32_t dw[][8] = {
+        {8, 25, 5, 3, 3, 1, 1, 1}, {3, 12, 12, 3, 3, 2, 1, 1}, {5, 9, 7, 5, 5, 1, 2, 1},
+        {4, 10, 11, 3, 3, 1, 2, 2}, {2, 6, 9, 2, 4, 1, 0, 1}, {3, 8, 8, 1, 1, 1, 0, 1},
+    };
+    for (size_t i = 0; i < sizeof dw / sizeof dw[0]; i++)
+        for (int32_t mode = KILN_CONV_SEPARATE; mode <= KILN_CONV_IN_PLACE_SMALL; mode++)
+            dw_case(dw[i][0], dw[i][1], dw[i][2], dw[i][3], dw[i][4], dw[i][5], dw[i][6],
+                    dw[i][7], dw[i][5] == 1 ? mode : KILN_CONV_SEPARATE);
     board_puts(failures ? "variants-f32: FAIL\n" : "variants-f32: all cases bit-exact\n");
-    return failures ? 1 : (cases == 524 ? 0 : 2);
+    return failures ? 1 : (cases == 542 ? 0 : 2);
 }
