@@ -57,6 +57,15 @@ static void add_s8_part(Totals *t, const Node *n, int j, int64_t bytes)
         t->s8_requant_bytes += bytes;
 }
 
+/* What the int8 weight and bias tensors took in float32: 4 bytes per int8 weight, and the
+ * int32 biases were float32 biases of the same count. */
+static int64_t s8_float_bytes(const Totals *t) { return 4 * t->s8_weight_bytes + t->s8_bias_bytes; }
+
+static double s8_weight_ratio(const Totals *t)
+{
+    return (double)(t->s8_weight_bytes + t->s8_bias_bytes) / (double)s8_float_bytes(t);
+}
+
 Totals pipeline_totals(const Graph *g)
 {
     Totals t = {0};
@@ -130,6 +139,9 @@ void print_summary(const Graph *g, FILE *out)
                 "constants %lld\n", (long long)t.s8_weight_bytes, (long long)t.s8_bias_bytes,
                 (long long)t.s8_requant_bytes, (long long)(t.weights_bytes - t.s8_weight_bytes -
                 t.s8_bias_bytes - t.s8_requant_bytes));
+    if (t.s8_weight_bytes)
+        fprintf(out, "  int8 weights + biases: %.4fx of their float32 bytes (%lld)\n",
+                s8_weight_ratio(&t), (long long)s8_float_bytes(&t));
     print_pruning(g, out);
 }
 
@@ -214,6 +226,7 @@ int write_report(const Graph *g, const char *path, cJSON *footprint, Diag *d)
         cJSON_AddNumberToObject(root, "int8_weight_tensor_bytes", (double)t.s8_weight_bytes);
         cJSON_AddNumberToObject(root, "int8_bias_bytes", (double)t.s8_bias_bytes);
         cJSON_AddNumberToObject(root, "int8_requant_bytes", (double)t.s8_requant_bytes);
+        cJSON_AddNumberToObject(root, "int8_weight_ratio", s8_weight_ratio(&t));
     }
     cJSON_AddNumberToObject(root, "code_bytes_estimate", (double)t.code_bytes);
     cJSON_AddNumberToObject(root, "macs", (double)t.macs);

@@ -561,12 +561,20 @@ static inline void kiln_range_inside(int32_t base, int32_t step, int32_t limit, 
 
 /* acc += a * b with the product rounded before the sum, as -ffp-contract=off compiles it:
  * one VMLA.F32 on Arm's scalar FPU (not fused, so the same bits), where GCC would emit a
- * VMUL and a VADD. Left to GCC under Helium, which vectorises the plain form, and in the
- * tests' reference builds (KILN_PLAIN_FMAC). */
-#if defined(__ARM_FP) && (__ARM_FP & 4) && !defined(__ARM_FEATURE_MVE) && !defined(KILN_PLAIN_FMAC)
-#define KILN_FMAC(acc, a, b) __asm__("vmla.f32 %0, %1, %2" : "+t"(acc) : "t"(a), "t"(b))
+ * VMUL and a VADD. Left to GCC under Helium with float lanes, which vectorises the plain
+ * form, and in the tests' reference builds (KILN_PLAIN_FMAC). A statement on every target,
+ * so a use inside an expression fails on the host too; acc, a and b are floats. */
+#if defined(__ARM_FP) && (__ARM_FP & 4) && !(defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)) && \
+    !defined(KILN_PLAIN_FMAC)
+#define KILN_FMAC(acc, a, b) \
+    do { \
+        __asm__("vmla.f32 %0, %1, %2" : "+t"(acc) : "t"(a), "t"(b)); \
+    } while (0)
 #else
-#define KILN_FMAC(acc, a, b) ((acc) += (a) * (b))
+#define KILN_FMAC(acc, a, b) \
+    do { \
+        (acc) += (a) * (b); \
+    } while (0)
 #endif
 
 /* ---- int8 (s8) kernels ------------------------------------------------------------

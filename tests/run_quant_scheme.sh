@@ -24,6 +24,10 @@ if "$KILN" compile $M/model.onnx $C -o "$tmp/a" --name m >"$tmp/log" 2>&1; then
     w=$1 b=$2 r=$3 o=$4
     if [ -n "$o" ] && [ $((w + b + r + o)) -eq "$total" ] && [ $((r * 4)) -eq $((b * 5)) ] &&
        [ "$w" -gt 0 ]; then ok; else echo "summary: $line (total $total)" >>"$tmp/log"; bad summary; fi
+    # the ratio line: (W + B) / (4 W + B), the float32 bytes those tensors had
+    want=$(awk "BEGIN{printf \"%.4fx of their float32 bytes (%d)\", ($w + $b) / (4 * $w + $b), 4 * $w + $b}")
+    if grep -q "int8 weights + biases: $want" "$tmp/log"; then ok
+    else echo "want: $want" >>"$tmp/log"; bad summary-ratio; fi
 else
     bad summary
 fi
