@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Conv, int8, 1x1 in place, Helium (MVE): the portable kernel's blocks and scratch, but the
  * block is copied pixel-major (each pixel's c_in values side by side), so VMLADAVA sums 16
- * channels of one pixel per instruction. Two output channels times four pixels share their
+ * channels of one pixel per instruction. Two output channels times three pixels share their
  * loads; the input offset is folded into the bias (sum w * (x + off) = sum w * x + off *
- * sum w, exact in integers); the four pixels of a channel are requantized as one vector and
- * are adjacent in the output. */
+ * sum w, exact in integers; the weight sums taken once per block); the three pixels of a
+ * channel are requantized as one vector and are adjacent in the output. */
 #include "kiln.h"
 #include <arm_mve.h>
 
@@ -58,61 +58,78 @@ static void copy_block(const int8_t *xy, int32_t hw, int32_t c_in, int32_t s0, i
     }
 }
 
-/* Dot products of weight rows wa, wb with pixels x[0..3] (c_in values each): a[j], b[j];
- * the rows' sums in a[4], b[4]. */
-static void dots_2x4(const int8_t *wa, const int8_t *wb, const int8_t *const x[4], int32_t c_in,
-                     int32_t a[5], int32_t b[5])
+/* Sum of the c_in weights of a row. */
+static int32_t weight_sum(const int8_t *w, int32_t c_in)
 {
-    const int8_t *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
-    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0, sa = 0, sb = 0;
-    for (int32_t i = 0; i < c_in; i += 16) {
-        const mve_pred16_t p = vctp8q((uint32_t)(c_in - i));
-        const int8x16_t va = vldrbq_z_s8(wa + i, p), vb = vldrbq_z_s8(wb + i, p);
-        sa = vaddvaq_s8(sa, va), sb = vaddvaq_s8(sb, vb);
-        int8x16_t v = vldrbq_z_s8(x0 + i, p);
-        a0 = vmladavaq_s8(a0, va, v), b0 = vmladavaq_s8(b0, vb, v);
-        v = vldrbq_z_s8(x1 + i, p);
-        a1 = vmladavaq_s8(a1, va, v), b1 = vmladavaq_s8(b1, vb, v);
-        v = vldrbq_z_s8(x2 + i, p);
-        a2 = vmladavaq_s8(a2, va, v), b2 = vmladavaq_s8(b2, vb, v);
-        v = vldrbq_z_s8(x3 + i, p);
-        a3 = vmladavaq_s8(a3, va, v), b3 = vmladavaq_s8(b3, vb, v);
-    }
-    a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3, a[4] = sa;
-    b[0] = b0, b[1] = b1, b[2] = b2, b[3] = b3, b[4] = sb;
+    int32_t s = 0;
+    for (int32_t i = 0; i < c_in; i += 16)
+        s = vaddvaq_s8(s, vldrbq_z_s8(w + i, vctp8q((uint32_t)(c_in - i))));
+    return s;
 }
 
-/* n <= 4 adjacent outputs of channel oc from four sums and the weight sum sums[4]. */
-static void store4(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
-                   const int32_t *bias, int32_t oc, const int32_t sums[5], int8_t *dst, int32_t n)
+/* Dot products of weight rows wa, wb with pixels x0, x1, x2 (c_in values each): a[j], b[j].
+ * Six sums keep the loop in registers (VMLADAVA accumulates into even registers only); the
+ * c_in % 16 tail is one predicated step. */
+static __attribute__((noinline)) void dots_2x3(const int8_t *wa, const int8_t *wb, const int8_t *x0, const int8_t *x1,
+                     const int8_t *x2, int32_t c_in, int32_t a[4], int32_t b[4])
 {
-    const int32_t base = (bias ? bias[oc] : 0) + p->io.input_offset * sums[4];
+    int32_t a0 = 0, a1 = 0, a2 = 0, b0 = 0, b1 = 0, b2 = 0;
+    for (int32_t n = c_in >> 4; n > 0; n--) {
+        const int8x16_t va = vld1q_s8(wa), vb = vld1q_s8(wb);
+        int8x16_t v = vld1q_s8(x0);
+        a0 = vmladavaq_s8(a0, va, v), b0 = vmladavaq_s8(b0, vb, v);
+        v = vld1q_s8(x1);
+        a1 = vmladavaq_s8(a1, va, v), b1 = vmladavaq_s8(b1, vb, v);
+        v = vld1q_s8(x2);
+        a2 = vmladavaq_s8(a2, va, v), b2 = vmladavaq_s8(b2, vb, v);
+        wa += 16, wb += 16, x0 += 16, x1 += 16, x2 += 16;
+    }
+    if (c_in & 15) {
+        const mve_pred16_t p = vctp8q((uint32_t)(c_in & 15));
+        const int8x16_t va = vldrbq_z_s8(wa, p), vb = vldrbq_z_s8(wb, p);
+        int8x16_t v = vldrbq_z_s8(x0, p);
+        a0 = vmladavaq_s8(a0, va, v), b0 = vmladavaq_s8(b0, vb, v);
+        v = vldrbq_z_s8(x1, p);
+        a1 = vmladavaq_s8(a1, va, v), b1 = vmladavaq_s8(b1, vb, v);
+        v = vldrbq_z_s8(x2, p);
+        a2 = vmladavaq_s8(a2, va, v), b2 = vmladavaq_s8(b2, vb, v);
+    }
+    a[0] = a0, a[1] = a1, a[2] = a2, a[3] = 0;
+    b[0] = b0, b[1] = b1, b[2] = b2, b[3] = 0;
+}
+
+/* n <= 3 adjacent outputs of channel oc from their sums and base = bias + off * sum w. */
+static void store3(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q, int32_t oc,
+                   int32_t base, const int32_t sums[4], int8_t *dst, int32_t n)
+{
     const int32_t sh = q->shift[oc]; /* widened once: the field may become int8_t */
     const int32x4_t acc = vaddq_n_s32(vld1q_s32(sums), base);
     vstrbq_p_s32(dst, requant4(acc, q->multiplier[oc], sh, &p->io), vctp32q((uint32_t)n));
 }
 
-/* Every output channel of pixels [s0, s0 + tw), the block in blk. */
+/* Every output channel of pixels [s0, s0 + tw), the block in blk: two channels at a time
+ * over the block's pixels in threes. */
 static void block_outputs(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant *q,
                           int8_t *xy, const int8_t *w, const int32_t *bias, const int8_t *blk,
                           int32_t s0, int32_t tw)
 {
     const kiln_conv2d_params *c = &p->conv;
-    const int32_t hw = c->h_in * c->w_in, c_in = c->c_in;
-    for (int32_t t = 0; t < tw; t += 4) {
-        const int32_t n = tw - t < 4 ? tw - t : 4;
-        const int8_t *x[4];
-        for (int32_t j = 0; j < 4; j++) /* missing pixels repeat the first: stays in blk */
-            x[j] = blk + (ptrdiff_t)(t + (j < n ? j : 0)) * c_in;
-        for (int32_t oc = 0; oc < c->c_out; oc += 2) {
-            const int8_t *wa = w + (ptrdiff_t)oc * c_in;
-            const int8_t *wb = oc + 1 < c->c_out ? wa + c_in : wa;
-            int32_t a[5], b[5];
-            dots_2x4(wa, wb, x, c_in, a, b);
-            int8_t *dst = xy + (ptrdiff_t)oc * hw + s0 + t;
-            store4(p, q, bias, oc, a, dst, n);
-            if (oc + 1 < c->c_out)
-                store4(p, q, bias, oc + 1, b, dst + hw, n);
+    const int32_t hw = c->h_in * c->w_in, c_in = c->c_in, off = p->io.input_offset;
+    for (int32_t oc = 0; oc < c->c_out; oc += 2) {
+        const int two = oc + 1 < c->c_out;
+        const int8_t *wa = w + (ptrdiff_t)oc * c_in, *wb = two ? wa + c_in : wa;
+        const int32_t base_a = (bias ? bias[oc] : 0) + off * weight_sum(wa, c_in);
+        const int32_t base_b = two ? (bias ? bias[oc + 1] : 0) + off * weight_sum(wb, c_in) : 0;
+        int8_t *dst = xy + (ptrdiff_t)oc * hw + s0;
+        for (int32_t t = 0; t < tw; t += 3) {
+            const int32_t n = tw - t < 3 ? tw - t : 3;
+            const int8_t *x0 = blk + (ptrdiff_t)t * c_in; /* missing pixels repeat x0 */
+            const int8_t *x1 = n > 1 ? x0 + c_in : x0, *x2 = n > 2 ? x1 + c_in : x0;
+            int32_t a[4], b[4];
+            dots_2x3(wa, wb, x0, x1, x2, c_in, a, b);
+            store3(p, q, oc, base_a, a, dst + t, n);
+            if (two)
+                store3(p, q, oc + 1, base_b, b, dst + hw + t, n);
         }
     }
 }
