@@ -40,17 +40,14 @@ static void fill_zero(int16_t *r, int32_t n)
         vstrhq_p_s16(r + i, vdupq_n_s16(0), vctp16q((uint32_t)(n - i)));
 }
 
-/* Input row xr widened with the offset into r[0, g->w_pad), zeros around. */
-static void widen_row(const band_geom *g, const int8_t *xr, int16_t *r)
+/* Input row xr widened with the offset into dst[0, g->w_in). */
+static void widen_row(const band_geom *g, const int8_t *xr, int16_t *dst)
 {
-    fill_zero(r, g->pad_left);
-    int16_t *dst = r + g->pad_left;
     for (int32_t i = 0; i < g->w_in; i += 8) {
         const mve_pred16_t p = vctp16q((uint32_t)(g->w_in - i));
         const int16x8_t v = vaddq_n_s16(vldrbq_z_s16(xr + i, p), (int16_t)g->in_off);
         vstrhq_p_s16(dst + i, v, p);
     }
-    fill_zero(dst + g->w_in, g->w_pad - g->pad_left - g->w_in);
 }
 
 /* Values read past the band's rows by the dropped lanes of the last vector. */
@@ -59,20 +56,20 @@ static int32_t band_slack(const band_geom *g)
     return 4 * g->sw + (g->k_w - 1) * g->dw + 4;
 }
 
-/* Input rows of output rows [oh0, oh0 + n_rows) into band, the slack after them cleared. */
+/* Input rows of output rows [oh0, oh0 + n_rows) into band, the slack after them cleared:
+ * the whole band is zeroed (padding rows and columns, slack) in one run of vector stores,
+ * then the input rows are widened into place. */
 static void fill_band(const band_geom *g, const int8_t *xc, int32_t oh0, int32_t n_rows,
                       int16_t *band)
 {
     const int32_t rows = (n_rows - 1) * g->sh + (g->k_h - 1) * g->dh + 1;
+    fill_zero(band, rows * g->w_pad + band_slack(g));
     for (int32_t r = 0; r < rows; r++) {
         const int32_t ih = oh0 * g->sh - g->pad_top + r;
-        int16_t *dst = band + (ptrdiff_t)r * g->w_pad;
-        if (ih < 0 || ih >= g->h_in)
-            fill_zero(dst, g->w_pad);
-        else
-            widen_row(g, xc + (ptrdiff_t)ih * g->w_in, dst);
+        if (ih >= 0 && ih < g->h_in)
+            widen_row(g, xc + (ptrdiff_t)ih * g->w_in,
+                      band + (ptrdiff_t)r * g->w_pad + g->pad_left);
     }
-    fill_zero(band + (ptrdiff_t)rows * g->w_pad, band_slack(g));
 }
 
 /* n outputs from base (output t reads base + sw * t + tap offset), four at a time, into
@@ -98,25 +95,71 @@ static void run_flat(const band_geom *g, const int16_t *base, const int8_t *wc, 
     }
 }
 
-/* 3x3, stride 1, no dilation (KWS, most MobileNet layers): weights in registers. */
-static void run_flat_3x3(const band_geom *g, const int16_t *band, const int8_t *wc, int32_t b,
-                         int32_t m, int32_t sh, const kiln_s8_io *io, int32_t n, int8_t *out)
+/* Four int16 values at p, p + s, p + 2s, p + 3s (offs: 0, s, 2s, 3s). */
+static inline int32x4_t load4(const int16_t *p, int32_t s, uint32x4_t offs)
+{
+    return s == 1 ? vldrhq_s32(p) : vldrhq_gather_shifted_offset_s32(p, offs);
+}
+
+/* Kernel rows 0 and 1 of n (rounded up to 4) outputs of a 3x3 run with column stride s from
+ * band, plus the bias, into acc: six weights and two row pointers fit the registers. */
+static void sums_rows01(const int16_t *band, int32_t wp, int32_t s, const int8_t *wc, int32_t b,
+                        int32_t n, int32_t *acc)
 {
     const int32_t w0 = wc[0], w1 = wc[1], w2 = wc[2], w3 = wc[3], w4 = wc[4], w5 = wc[5];
-    const int32_t w6 = wc[6], w7 = wc[7], w8 = wc[8], wp = g->w_pad;
+    const int32x4_t bv = vdupq_n_s32(b);
+    const uint32x4_t offs = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)s);
+    const int16_t *r0 = band, *r1 = r0 + wp;
     for (int32_t t = 0; t < n; t += 4) {
-        const int16_t *r0 = band + t, *r1 = r0 + wp, *r2 = r1 + wp;
-        int32x4_t acc = vdupq_n_s32(b);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r0), w0);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r0 + 1), w1);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r0 + 2), w2);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r1), w3);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r1 + 1), w4);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r1 + 2), w5);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r2), w6);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r2 + 1), w7);
-        acc = vmlaq_n_s32(acc, vldrhq_s32(r2 + 2), w8);
-        vstrbq_s32(out + t, requant4(acc, m, sh, io));
+        int32x4_t a = vmlaq_n_s32(bv, load4(r0, s, offs), w0);
+        a = vmlaq_n_s32(a, load4(r0 + 1, s, offs), w1);
+        a = vmlaq_n_s32(a, load4(r0 + 2, s, offs), w2);
+        a = vmlaq_n_s32(a, load4(r1, s, offs), w3);
+        a = vmlaq_n_s32(a, load4(r1 + 1, s, offs), w4);
+        a = vmlaq_n_s32(a, load4(r1 + 2, s, offs), w5);
+        vst1q_s32(acc + t, a);
+        r0 += 4 * s, r1 += 4 * s;
+    }
+}
+
+/* Kernel row 2 (r2, weights wc[6..8], column stride s) added to the sums in acc, then
+ * requant4 without branches: the shifts' vectors are set once (a left shift of 0 and a
+ * right shift of 0 change nothing, the rounding correction is masked off unless the shift
+ * is right). */
+static void row2_requant(const int16_t *r2, int32_t s, const int8_t *wc, const int32_t *acc,
+                         int32_t m, int32_t sh, const kiln_s8_io *io, int32_t n, int8_t *out)
+{
+    const int32_t w6 = wc[6], w7 = wc[7], w8 = wc[8];
+    const uint32x4_t offs = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)s);
+    const int32x4_t left = vdupq_n_s32(sh > 0 ? sh : 0), right = vdupq_n_s32(sh < 0 ? sh : 0);
+    const int32x4_t round = vdupq_n_s32(sh < 0 ? -1 : 0);
+    const int32x4_t lo = vdupq_n_s32(io->act_min), hi = vdupq_n_s32(io->act_max);
+    const int32_t off = io->output_offset;
+    for (int32_t t = 0; t < n; t += 4) {
+        int32x4_t a = vmlaq_n_s32(vld1q_s32(acc + t), load4(r2, s, offs), w6);
+        a = vmlaq_n_s32(a, load4(r2 + 1, s, offs), w7);
+        a = vmlaq_n_s32(a, load4(r2 + 2, s, offs), w8);
+        a = vqrdmulhq_n_s32(vqshlq_s32(a, left), m);
+        a = vrshlq_s32(vqaddq_s32(a, vandq_s32(vshrq_n_s32(a, 31), round)), right);
+        a = vminq_s32(vmaxq_s32(vaddq_n_s32(a, off), lo), hi);
+        vstrbq_s32(out + t, a);
+        r2 += 4 * s;
+    }
+}
+
+/* 3x3, no dilation, column stride s (1: a flat run over the band, KWS and most MobileNet
+ * layers; 2: one output row), up to 64 outputs at a time: kernel rows 0-1 in one loop, row 2
+ * and the requantization in another (one loop holding all nine weights and the
+ * requantization spilled most of them). */
+static void run_3x3(const band_geom *g, const int16_t *band, int32_t s, const int8_t *wc,
+                    int32_t b, int32_t m, int32_t sh, const kiln_s8_io *io, int32_t n, int8_t *out)
+{
+    int32_t acc[64];
+    for (int32_t t0 = 0; t0 < n; t0 += 64) {
+        const int32_t cnt = n - t0 < 64 ? n - t0 : 64;
+        const int16_t *at = band + (ptrdiff_t)t0 * s;
+        sums_rows01(at, g->w_pad, s, wc, b, cnt, acc);
+        row2_requant(at + 2 * g->w_pad, s, wc, acc, m, sh, io, cnt, out + t0);
     }
 }
 
@@ -129,20 +172,25 @@ static void channel(const kiln_conv2d_s8_params *p, const band_geom *g, int32_t 
 {
     const kiln_conv2d_params *c = &p->conv;
     const int unit = g->sh == 1 && g->sw == 1;
-    const int is_3x3 = unit && g->k_h == 3 && g->k_w == 3 && g->dh == 1 && g->dw == 1;
+    const int is_3x3 = g->k_h == 3 && g->k_w == 3 && g->dh == 1 && g->dw == 1;
     int16_t band[BAND_MAX];
     int8_t out[BAND_MAX];
     for (int32_t oh0 = oh_lo; oh0 < oh_hi; oh0 += rows_per_band) {
         const int32_t n_rows = oh_hi - oh0 < rows_per_band ? oh_hi - oh0 : rows_per_band;
         fill_band(g, xc, oh0, n_rows, band);
-        if (is_3x3)
-            run_flat_3x3(g, band, wc, b, m, sh, &p->io, n_rows * g->cols, out);
+        if (unit && is_3x3)
+            run_3x3(g, band, 1, wc, b, m, sh, &p->io, n_rows * g->cols, out);
         else if (unit)
             run_flat(g, band, wc, b, m, sh, &p->io, n_rows * g->cols, out);
         else
-            for (int32_t r = 0; r < n_rows; r++)
-                run_flat(g, band + (ptrdiff_t)r * g->sh * g->w_pad, wc, b, m, sh, &p->io,
-                         c->w_out, out + (ptrdiff_t)r * g->cols);
+            for (int32_t r = 0; r < n_rows; r++) {
+                const int16_t *row = band + (ptrdiff_t)r * g->sh * g->w_pad;
+                int8_t *o = out + (ptrdiff_t)r * g->cols;
+                if (is_3x3 && g->sw == 2)
+                    run_3x3(g, row, 2, wc, b, m, sh, &p->io, c->w_out, o);
+                else
+                    run_flat(g, row, wc, b, m, sh, &p->io, c->w_out, o);
+            }
         for (int32_t r = 0; r < n_rows; r++) {
             int8_t *yr = dst + (ptrdiff_t)(oh0 - oh_lo + r) * c->w_out;
             const int8_t *src = out + (ptrdiff_t)r * g->cols;

@@ -67,7 +67,7 @@ static kiln_s8_io random_quant(int32_t n_ch, int32_t k)
         mult[c] = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu));
         shift[c] = (int8_t)((c % 7 == 3) ? rnd_in(1, 3) : sh + rnd_in(-1, 1)); /* some left shifts */
         if (small_shifts && c % 7 != 3) {
-            shift[c] = (int8_t)(-1 - (c % 3));
+            shift[c] = (int8_t)(c % 7 == 5 ? 0 : -1 - (c % 3)); /* 0: no rounding step */
             mult[c] = 0x40000000; /* 0.5: the sum's low bits decide the ties */
             bias[c] = rnd_in(-200, 200);
         }
@@ -226,6 +226,10 @@ static void add_case(const int32_t dims[4], int32_t b_bcast, int32_t a_shift, in
     p.b_multiplier = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu)), p.b_shift = rnd_in(-4, 0);
     p.output_multiplier = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu));
     p.output_shift = small_shifts ? -20 - rnd_in(-1, 1) : rnd_in(-22, -18);
+    if (small_shifts) { /* no headroom, multipliers 0.5, shifts 0 and -1: ties everywhere */
+        p.left_shift = 0, p.b_shift = 0, p.output_shift = -1;
+        p.a_multiplier = p.b_multiplier = p.output_multiplier = 0x40000000;
+    }
     p.act_min = (idx & 1) ? p.output_offset : -128, p.act_max = 127;
     kiln_add_s8(&p, xbuf, wbuf, ya);
     ref_kiln_add_s8(&p, xbuf, wbuf, yb);
@@ -277,6 +281,8 @@ int main(void)
     in_place_1x1_case(32, 32, 5, 5, KILN_CONV_IN_PLACE, 6);
     in_place_dw_case(16, 9, 5, 3, 1, 1, KILN_CONV_IN_PLACE, 6);
     in_place_dw_case(16, 9, 5, 3, 1, 1, KILN_CONV_IN_PLACE_SMALL, 7);
+    fc_case(2, 40, 13, 23);
+    fc_case(3, 21, 30, 24);
     small_shifts = 0;
     /* depthwise in place: channels, h, w, k, stride, pad, in_place mode */
     static const int32_t dwip[][7] = {
@@ -292,6 +298,7 @@ int main(void)
         {64, 64, 5, 5, KILN_CONV_IN_PLACE},       {17, 9, 7, 5, KILN_CONV_IN_PLACE},
         {8, 12, 3, 3, KILN_CONV_IN_PLACE_SMALL}, {33, 31, 6, 6, KILN_CONV_IN_PLACE_SMALL},
         {3, 5, 1, 1, KILN_CONV_IN_PLACE},         {100, 7, 9, 4, KILN_CONV_IN_PLACE},
+        {20, 300, 3, 5, KILN_CONV_IN_PLACE_SMALL}, {9, 257, 4, 4, KILN_CONV_IN_PLACE},
     };
     for (int32_t i = 0; i < (int32_t)(sizeof ip / sizeof ip[0]); i++)
         in_place_1x1_case(ip[i][0], ip[i][1], ip[i][2], ip[i][3], ip[i][4], i);
@@ -319,9 +326,10 @@ int main(void)
         conv_case("dwconv2d_s8_in_place", g[0], g[0], g[1], g[2], g[3], g[4], g[5], g[6], 1,
                   g[0], i);
     }
-    /* fully connected: m, k, n */
+    /* fully connected: m, k, n (k a multiple of 16 and k % 16 tails, n % 4 tails) */
     static const int32_t fc[][3] = {
         {1, 64, 12}, {1, 640, 128}, {2, 5, 7}, {3, 33, 10}, {1, 800, 3}, {4, 1, 1},
+        {1, 16, 4},  {2, 17, 5},    {1, 15, 9}, {5, 48, 8},
     };
     for (int32_t i = 0; i < (int32_t)(sizeof fc / sizeof fc[0]); i++)
         fc_case(fc[i][0], fc[i][1], fc[i][2], i);
@@ -333,6 +341,14 @@ int main(void)
     for (int32_t i = 0; i < (int32_t)(sizeof w3 / sizeof w3[0]); i++)
         conv_case("conv2d_s8", w3[i][0], w3[i][1], w3[i][2], w3[i][3], w3[i][4], 3, 1, w3[i][5], 1,
                   w3[i][6], 30 + i);
+    /* inputs too big for 16-bit gather offsets (the Helium im2col copies rows): adjacent and
+     * dilated window rows */
+    conv_case("conv2d_s8", 2, 3, 200, 200, 3, 3, 2, 1, 1, 1, 40);
+    conv_case("conv2d_s8", 1, 2, 300, 250, 3, 3, 3, 1, 2, 1, 41);
+    /* more output channels per group than the Helium kernel keeps per pixel (64): odd
+     * remainders, groups */
+    conv_case("conv2d_s8", 5, 67, 5, 4, 3, 3, 1, 1, 1, 1, 42);
+    conv_case("conv2d_s8", 4, 130, 4, 5, 3, 3, 1, 1, 1, 2, 43);
     /* the GEMM core's requantization over right shifts 0-31 (odd counts, tails, Gemm rows) */
     wide_shifts = 1;
     conv_case("conv2d_s8", 16, 35, 8, 7, 3, 3, 1, 1, 1, 1, 20);
@@ -351,5 +367,5 @@ int main(void)
     add_case(add[0], 0, -1, 8);
     small_shifts = 0;
     board_puts(failures ? "variants: FAIL\n" : "variants: all cases bit-exact\n");
-    return failures ? 1 : (cases == 95 ? 0 : 2);
+    return failures ? 1 : (cases == 107 ? 0 : 2);
 }
