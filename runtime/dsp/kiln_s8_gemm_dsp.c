@@ -208,12 +208,15 @@ typedef struct {
 
 #define RQ_RUN 32 /* channels set up at a time: 768 bytes of stack */
 
+/* kiln_requant_right_setup without branches (it runs for every channel of every call):
+ * e = 1 sets the low word's top bit and clears the mask; 2^(e-2) is (2 << (e-1)) >> 2. */
 static void rq_setup(const int32_t *multiplier, const int8_t *shift, int32_t n, chan_rq *rq)
 {
     for (int32_t i = 0; i < n; i++) {
-        const kiln_requant_right_params r = kiln_requant_right_setup(shift[i]);
-        const chan_rq q = {multiplier[i], r.init_lo, r.hi_mask, r.hi_round,
-                           shift[i] < 0 ? r.e - 1 : -1, shift[i]};
+        const int32_t s = shift[i], e1 = (-s - 1) & 31;
+        const uint32_t one = (uint32_t)(s == -1);
+        const chan_rq q = {multiplier[i], 0x40000000u | (one << 31), (int32_t)one - 1,
+                           (int32_t)((2u << e1) >> 2), s < 0 ? e1 : -1, s};
         rq[i] = q;
     }
 }
