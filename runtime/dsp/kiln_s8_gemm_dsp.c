@@ -205,39 +205,9 @@ static int32_t dot_1(const int8_t *w, int32_t k, const int16_t *cols, int32_t j,
     return acc;
 }
 
-/* A channel's right-shift requantization (kiln_requant_right) with its multiplier, set up
- * once per core call for a run of channels so that the 2x2 blocks only load it; e1 = e - 1,
- * or -1 for a shift >= 0 (kiln_requantize_dsp then). */
-typedef struct {
-    int32_t m;
-    uint32_t init_lo;
-    int32_t hi_mask, hi_round, e1, shift;
-} chan_rq;
-
-#define RQ_RUN 32 /* channels set up at a time: 768 bytes of stack */
-
-/* kiln_requant_right_setup without branches (it runs for every channel of every call):
- * e = 1 sets the low word's top bit and clears the mask; 2^(e-2) is (2 << (e-1)) >> 2. */
-static void rq_setup(const int32_t *multiplier, const int8_t *shift, int32_t n, chan_rq *rq)
-{
-    for (int32_t i = 0; i < n; i++) {
-        const int32_t s = shift[i], e1 = (-s - 1) & 31;
-        const uint32_t one = (uint32_t)(s == -1);
-        const chan_rq q = {multiplier[i], 0x40000000u | (one << 31), (int32_t)one - 1,
-                           (int32_t)((2u << e1) >> 2), s < 0 ? e1 : -1, s};
-        rq[i] = q;
-    }
-}
-
-static inline int32_t rq_apply(int32_t acc, const chan_rq *q)
-{
-    if (__builtin_expect(q->e1 < 0, 0))
-        return kiln_requantize_dsp(acc, q->m, q->shift);
-    uint32_t lo = q->init_lo ^ ((uint32_t)acc & 0x80000000u);
-    int32_t hi = (acc >> 31) & q->hi_mask;
-    __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(acc), "r"(q->m));
-    return (hi + q->hi_round) >> q->e1;
-}
+#define RQ_RUN 32 /* channels per pass: 256 bytes of sums on the stack */
+/* The requantization pass specialised on a constant flag: GCC 12 would not inline it. */
+#define KILN_ALWAYS_INLINE static inline __attribute__((always_inline))
 
 /* Output offset and clamp; full (the clamp is the whole int8 range, e.g. ReLU with a zero
  * point of -128) is a constant in each inlined copy, where one SSAT does the clamp. */
@@ -251,15 +221,14 @@ static inline int32_t rq_out(int32_t v, out_clamp o, int full)
     return v < o.lo ? o.lo : v > o.hi ? o.hi : v;
 }
 
-/* Channels [oc, oc + n) (n even) of two columns, 2x2 blocks. */
-static inline void run_2cols(const int8_t *w, int32_t k, const int16_t *cols,
-                             const int32_t *bias, const chan_rq *rq, int32_t n,
-                             out_clamp o, int full, int8_t *y,
-                             ptrdiff_t oc_stride, ptrdiff_t col_stride)
+/* Sums of channels [0, n) (n even) of both columns, 2x2 blocks: sums[2 c + j] for
+ * channel c, column j. */
+static void sums_2cols(const int8_t *w, int32_t k, const int16_t *cols, const int32_t *bias,
+                       int32_t n, int32_t *sums)
 {
     const int32_t k4 = k & ~3;
     const int16_t *t0 = cols + 2 * k4, *t1 = t0 + (k - k4);
-    for (int32_t i = 0; i < n; i += 2, rq += 2, w += 2 * k, y += 2 * oc_stride) {
+    for (int32_t i = 0; i < n; i += 2, w += 2 * k, sums += 4) {
         const int8_t *wb = w + k;
         const int32_t b0 = bias ? bias[i] : 0, b1 = bias ? bias[i + 1] : 0;
         int32_t acc[4] = {b0, b0, b1, b1};
@@ -270,10 +239,34 @@ static inline void run_2cols(const int8_t *w, int32_t k, const int16_t *cols,
             acc[2] += wb[j] * t0[j - k4];
             acc[3] += wb[j] * t1[j - k4];
         }
-        y[0] = (int8_t)rq_out(rq_apply(acc[0], &rq[0]), o, full);
-        y[col_stride] = (int8_t)rq_out(rq_apply(acc[1], &rq[0]), o, full);
-        y[oc_stride] = (int8_t)rq_out(rq_apply(acc[2], &rq[1]), o, full);
-        y[oc_stride + col_stride] = (int8_t)rq_out(rq_apply(acc[3], &rq[1]), o, full);
+        sums[0] = acc[0], sums[1] = acc[1], sums[2] = acc[2], sums[3] = acc[3];
+    }
+}
+
+/* The two columns' sums of channels [0, n) requantized into y: a pass of its own, so that
+ * the block loop above keeps its registers and each channel's constants are set up once,
+ * here (kiln_requant_right_setup without branches: e = 1 sets the low word's top bit and
+ * clears the mask; 2^(e-2) is (2 << (e-1)) >> 2). */
+KILN_ALWAYS_INLINE void requant_2cols_c(const int32_t *multiplier, const int8_t *shift,
+                                         const int32_t *sums, int32_t n, out_clamp o, int full,
+                                         int8_t *y, ptrdiff_t oc_stride, ptrdiff_t col_stride)
+{
+    for (int32_t i = 0; i < n; i++, sums += 2, y += oc_stride) {
+        const int32_t s = shift[i], m = multiplier[i];
+        int32_t v0, v1;
+        if (__builtin_expect(s >= 0, 0)) {
+            v0 = kiln_requantize_dsp(sums[0], m, s);
+            v1 = kiln_requantize_dsp(sums[1], m, s);
+        } else {
+            const int32_t e1 = -s - 1;
+            const uint32_t one = (uint32_t)(e1 == 0);
+            const kiln_requant_right_params r = {0x40000000u | (one << 31), (int32_t)one - 1,
+                                                 (int32_t)((2u << e1) >> 2), e1 + 1};
+            v0 = kiln_requant_right(sums[0], m, &r);
+            v1 = kiln_requant_right(sums[1], m, &r);
+        }
+        y[0] = (int8_t)rq_out(v0, o, full);
+        y[col_stride] = (int8_t)rq_out(v1, o, full);
     }
 }
 
@@ -283,19 +276,19 @@ static int32_t gemm_2cols(const int8_t *w, int32_t n_oc, int32_t k, const int16_
                           const out_clamp *o, int8_t *y, ptrdiff_t oc_stride,
                           ptrdiff_t col_stride)
 {
-    chan_rq rq[RQ_RUN];
+    int32_t sums[2 * RQ_RUN];
     const int full = o->lo == -128 && o->hi == 127;
     const int32_t n2 = n_oc & ~1;
     for (int32_t oc = 0; oc < n2; oc += RQ_RUN) {
         const int32_t n = n2 - oc < RQ_RUN ? n2 - oc : RQ_RUN;
-        const int8_t *wo = w + (ptrdiff_t)oc * k;
-        const int32_t *bo = bias ? bias + oc : NULL;
         int8_t *yo = y + (ptrdiff_t)oc * oc_stride;
-        rq_setup(multiplier + oc, shift + oc, n, rq);
+        sums_2cols(w + (ptrdiff_t)oc * k, k, cols, bias ? bias + oc : NULL, n, sums);
         if (full)
-            run_2cols(wo, k, cols, bo, rq, n, *o, 1, yo, oc_stride, col_stride);
+            requant_2cols_c(multiplier + oc, shift + oc, sums, n, *o, 1, yo, oc_stride,
+                            col_stride);
         else
-            run_2cols(wo, k, cols, bo, rq, n, *o, 0, yo, oc_stride, col_stride);
+            requant_2cols_c(multiplier + oc, shift + oc, sums, n, *o, 0, yo, oc_stride,
+                            col_stride);
     }
     return n2;
 }
