@@ -17,6 +17,8 @@
 #define KILN_DW_BUF 2048
 /* Rows are a few bytes wide: byte loops beat memset/memcpy calls here. */
 #define KILN_NO_MEMSET_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+/* Row loops specialised on a constant flag: GCC 12 would not inline them on its own. */
+#define KILN_ALWAYS_INLINE static inline __attribute__((always_inline))
 
 /* Flat index from which the input is still needed once output row oh of channel c is
  * next: row oh * stride - pad_top of channel c on; past the channel when oh == h_out. */
@@ -103,31 +105,105 @@ static inline void pair_row(const int8_t *x, int32_t w02, int32_t w1, int32_t *a
     *a1 = __smlatb(even, w1, __smlad(odd, w02, *a1));
 }
 
-/* Outputs [lo, hi) of a 3x3 stride-1 row whose windows are inside; x0 is the windows' top
- * input row, output o starts at column o - pad. */
+/* One kernel row for output i alone (stride 1), from the word at x[i - 1]: (x-1, x1) and
+ * (x0, x2) after SXTB16, so no byte past the window is read. */
+static inline int32_t single_row(const int8_t *x, int32_t w02, int32_t w1, int32_t acc)
+{
+    const int32_t v = load32(x - 1);
+    const int32_t lo = __sxtb16(v); /* x-1, x1 */
+    int32_t hi;                     /* x0, x2 */
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(hi) : "r"(v));
+    return __smlatb(lo, w1, __smlad(hi, w02, acc));
+}
+
+/* Sums of the 3x3 stride-1 windows of outputs [lo, hi) of `rows` output rows into sums
+ * (bias and input offset included, hi - lo per row); x0 is the first row's top input row,
+ * rows are row_step apart, output o starts at column o - pad. */
+static void sums_3x3_s1(const dw_channel *d, const int8_t *x0, int32_t w_in, int32_t pad,
+                        int32_t lo, int32_t hi, int32_t *sums, int32_t rows, int32_t row_step)
+{
+    const int8_t *wc = d->wc;
+    const int32_t wa = d->wp[0], wb = d->wp[1], wd = d->wp[2], b = d->b_in;
+    const int32_t w1 = wc[1], w4 = wc[4], w7 = wc[7];
+    for (int32_t r = 0; r < rows; r++, x0 += row_step) {
+        const int8_t *x1 = x0 + w_in, *x2 = x1 + w_in;
+        int32_t o = lo;
+        for (; o + 1 < hi; o += 2, sums += 2) {
+            int32_t a0 = b, a1 = b;
+            const int32_t i = o - pad;
+            pair_row(x0 + i, wa, w1, &a0, &a1);
+            pair_row(x1 + i, wb, w4, &a0, &a1);
+            pair_row(x2 + i, wd, w7, &a0, &a1);
+            sums[0] = a0, sums[1] = a1;
+        }
+        if (o < hi) {
+            const int32_t i = o - pad;
+            int32_t acc;
+            if (i >= 1) {
+                acc = single_row(x0 + i, wa, w1, b);
+                acc = single_row(x1 + i, wb, w4, acc);
+                acc = single_row(x2 + i, wd, w7, acc);
+            } else {
+                acc = b + wc[0] * x0[i] + wc[1] * x0[i + 1] + wc[2] * x0[i + 2];
+                acc += wc[3] * x1[i] + wc[4] * x1[i + 1] + wc[5] * x1[i + 2];
+                acc += wc[6] * x2[i] + wc[7] * x2[i + 1] + wc[8] * x2[i + 2];
+            }
+            *sums++ = acc;
+        }
+    }
+}
+
+/* Requantizes n sums into y: a pass of its own, so that the channel's constants stay in
+ * registers (stores into y may alias d, so a loop that also reads d reloads them). */
+KILN_ALWAYS_INLINE void requant_run_c(const dw_channel *d, const int32_t *sums, int8_t *y,
+                                       int32_t n, int full)
+{
+    if (__builtin_expect(d->sh >= 0, 0)) {
+        for (int32_t i = 0; i < n; i++)
+            y[i] = finish(d, sums[i]);
+        return;
+    }
+    const int32_t m = d->m, off = d->out_off, lo = d->lo, hi = d->hi;
+    const kiln_requant_right_params r = d->right;
+    int32_t i = 0;
+    for (; i + 1 < n; i += 2) { /* two per step: the loop's compare and branch halved */
+        int32_t v0 = kiln_requant_right(sums[i], m, &r) + off;
+        int32_t v1 = kiln_requant_right(sums[i + 1], m, &r) + off;
+        if (full) {
+            __asm__("ssat %0, #8, %1" : "=r"(v0) : "r"(v0));
+            __asm__("ssat %0, #8, %1" : "=r"(v1) : "r"(v1));
+        } else {
+            v0 = v0 < lo ? lo : v0 > hi ? hi : v0;
+            v1 = v1 < lo ? lo : v1 > hi ? hi : v1;
+        }
+        y[i] = (int8_t)v0;
+        y[i + 1] = (int8_t)v1;
+    }
+    if (i < n) {
+        int32_t v = kiln_requant_right(sums[i], m, &r) + off;
+        y[i] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
+    }
+}
+
+static void requant_run(const dw_channel *d, const int32_t *sums, int8_t *y, int32_t n)
+{
+    if (d->lo == -128 && d->hi == 127) /* the whole int8 range: one SSAT clamps */
+        requant_run_c(d, sums, y, n, 1);
+    else
+        requant_run_c(d, sums, y, n, 0);
+}
+
+/* Outputs per pass of the 3x3 rows: the sums' stack buffer */
+#define DW_RUN 128
+
 static void row_3x3_s1(const dw_channel *d, const int8_t *x0, int32_t w_in, int32_t pad,
                        int8_t *row, int32_t lo, int32_t hi)
 {
-    const int8_t *wc = d->wc;
-    const int32_t wa = d->wp[0], wb = d->wp[1], wd = d->wp[2];
-    const int32_t w1 = wc[1], w4 = wc[4], w7 = wc[7];
-    const int8_t *x1 = x0 + w_in, *x2 = x1 + w_in;
-    int32_t o = lo;
-    for (; o + 1 < hi; o += 2) {
-        int32_t a0 = d->b_in, a1 = d->b_in;
-        const int32_t i = o - pad;
-        pair_row(x0 + i, wa, w1, &a0, &a1);
-        pair_row(x1 + i, wb, w4, &a0, &a1);
-        pair_row(x2 + i, wd, w7, &a0, &a1);
-        row[o] = finish(d, a0);
-        row[o + 1] = finish(d, a1);
-    }
-    if (o < hi) {
-        const int32_t i = o - pad;
-        int32_t acc = d->b_in + wc[0] * x0[i] + wc[1] * x0[i + 1] + wc[2] * x0[i + 2];
-        acc += wc[3] * x1[i] + wc[4] * x1[i + 1] + wc[5] * x1[i + 2];
-        acc += wc[6] * x2[i] + wc[7] * x2[i + 1] + wc[8] * x2[i + 2];
-        row[o] = finish(d, acc);
+    int32_t sums[DW_RUN];
+    for (int32_t o = lo; o < hi; o += DW_RUN) {
+        const int32_t n = hi - o < DW_RUN ? hi - o : DW_RUN;
+        sums_3x3_s1(d, x0, w_in, pad, o, o + n, sums, 1, 0);
+        requant_run(d, sums, row + o, n);
     }
 }
 
@@ -143,29 +219,39 @@ static inline void pair_row_s2(const int8_t *x, int32_t w02, int32_t w0, int32_t
     *a1 = __smlatb(odd, w1, __smlatb(even, w0, *a1)) + w2 * x[4];
 }
 
-/* Outputs [lo, hi) of a 3x3 stride-2 row whose windows are inside (as row_3x3_s1). */
-static void row_3x3_s2(const dw_channel *d, const int8_t *x0, int32_t w_in, int32_t pad,
-                       int8_t *row, int32_t lo, int32_t hi)
+/* Sums of the 3x3 stride-2 windows of outputs [lo, hi) (as sums_3x3_s1). */
+static void sums_3x3_s2(const dw_channel *d, const int8_t *x0, int32_t w_in, int32_t pad,
+                        int32_t lo, int32_t hi, int32_t *sums)
 {
     const int8_t *wc = d->wc;
-    const int32_t wa = d->wp[0], wb = d->wp[1], wd = d->wp[2];
+    const int32_t wa = d->wp[0], wb = d->wp[1], wd = d->wp[2], b = d->b_in;
     const int8_t *x1 = x0 + w_in, *x2 = x1 + w_in;
     int32_t o = lo;
-    for (; o + 1 < hi; o += 2) {
-        int32_t a0 = d->b_in, a1 = d->b_in;
+    for (; o + 1 < hi; o += 2, sums += 2) {
+        int32_t a0 = b, a1 = b;
         const int32_t i = 2 * o - pad;
         pair_row_s2(x0 + i, wa, wc[0], wc[1], wc[2], &a0, &a1);
         pair_row_s2(x1 + i, wb, wc[3], wc[4], wc[5], &a0, &a1);
         pair_row_s2(x2 + i, wd, wc[6], wc[7], wc[8], &a0, &a1);
-        row[o] = finish(d, a0);
-        row[o + 1] = finish(d, a1);
+        sums[0] = a0, sums[1] = a1;
     }
     if (o < hi) {
         const int32_t i = 2 * o - pad;
-        int32_t acc = d->b_in + wc[0] * x0[i] + wc[1] * x0[i + 1] + wc[2] * x0[i + 2];
+        int32_t acc = b + wc[0] * x0[i] + wc[1] * x0[i + 1] + wc[2] * x0[i + 2];
         acc += wc[3] * x1[i] + wc[4] * x1[i + 1] + wc[5] * x1[i + 2];
         acc += wc[6] * x2[i] + wc[7] * x2[i + 1] + wc[8] * x2[i + 2];
-        row[o] = finish(d, acc);
+        sums[0] = acc;
+    }
+}
+
+static void row_3x3_s2(const dw_channel *d, const int8_t *x0, int32_t w_in, int32_t pad,
+                       int8_t *row, int32_t lo, int32_t hi)
+{
+    int32_t sums[DW_RUN];
+    for (int32_t o = lo; o < hi; o += DW_RUN) {
+        const int32_t n = hi - o < DW_RUN ? hi - o : DW_RUN;
+        sums_3x3_s2(d, x0, w_in, pad, o, o + n, sums);
+        requant_run(d, sums, row + o, n);
     }
 }
 
@@ -294,6 +380,26 @@ KILN_NO_MEMSET_CALLS static void plane_border(const kiln_conv2d_params *c, int8_
     }
 }
 
+/* The 3x3 rows of a channel's padded plane (top row at buf), as many whole output rows at
+ * a time as DW_RUN sums hold, each run requantized in one pass: the output rows are
+ * contiguous in yc. */
+static void sums_3x3_rows(const dw_channel *d, const int8_t *buf, int32_t w_pad, int8_t *yc)
+{
+    const kiln_conv2d_params *c = &d->p->conv;
+    const int32_t w_out = c->w_out, per = DW_RUN / w_out, s1 = is_3x3_s1(c);
+    int32_t sums[DW_RUN];
+    for (int32_t oh = 0; oh < c->h_out; oh += per) {
+        const int32_t rows = c->h_out - oh < per ? c->h_out - oh : per;
+        const int8_t *top = buf + (ptrdiff_t)oh * c->stride_h * w_pad;
+        if (s1)
+            sums_3x3_s1(d, top, w_pad, 0, 0, w_out, sums, rows, c->stride_h * w_pad);
+        else
+            for (int32_t r = 0; r < rows; r++, top += c->stride_h * w_pad)
+                sums_3x3_s2(d, top, w_pad, 0, 0, w_out, sums + r * w_out);
+        requant_run(d, sums, yc + (ptrdiff_t)oh * w_out, rows * w_out);
+    }
+}
+
 /* A whole channel through its padded plane in buf (border already written): the plane is
  * read before any of the channel's outputs is written, and they land on inputs of this or
  * earlier channels (h_out * w_out <= h_in * w_in), so they go straight to yc. */
@@ -304,6 +410,10 @@ static void channel_padded(const dw_channel *d, const int8_t *xc, int8_t *yc, in
     int8_t *dst = buf + (ptrdiff_t)c->pad_top * w_pad + c->pad_left;
     for (int32_t ih = 0; ih < c->h_in; ih++, dst += w_pad, xc += w_in)
         memcpy(dst, xc, (size_t)w_in);
+    if ((is_3x3_s1(c) || is_3x3_s2(c)) && c->w_out <= DW_RUN) {
+        sums_3x3_rows(d, buf, w_pad, yc);
+        return;
+    }
     for (int32_t oh = 0; oh < c->h_out; oh++) {
         const int8_t *top = buf + (ptrdiff_t)oh * c->stride_h * w_pad;
         if (is_3x3_s1(c))
