@@ -53,46 +53,167 @@ static void gather(const kiln_conv2d_s8_params *p, const int8_t *xg, int32_t oh,
     }
 }
 
-/* Two neighbouring output pixels of a stride-1, 3-wide window, both inside the input's
- * width: their rows overlap, so one word x0..x3 per row gives both (x0, x1, x2) and
- * (x1, x2, x3). SXTB16 widens it to (x0, x2), (x1, x3), SADD16 adds the offset to both
- * halves (|x + offset| <= 255 fits), PKHBT pairs the halves each window needs. */
-static int pair3_ok(const kiln_conv2d_params *c, int32_t ow)
+/* Two neighbouring output pixels of a stride-1, 3-wide window: their rows overlap, so one
+ * word x0..x3 per row gives both (x0, x1, x2) and (x1, x2, x3). SXTB16 widens it to
+ * e = (x0, x2), o = (x1, x3), SADD16 adds the offset to both halves (|x + offset| <= 255
+ * fits). At the edges of a padded row x0 or x3 is padding: the word is loaded one byte
+ * further in (never outside the row) and the padded half of e or o shifted out as 0. */
+enum { PAIR_NONE, PAIR_INSIDE, PAIR_LEFT, PAIR_RIGHT };
+
+static int pair3_kind(const kiln_conv2d_params *c, int32_t ow)
 {
     const int32_t iw0 = ow * c->stride_w - c->pad_left;
-    return c->k_w == 3 && c->dil_w == 1 && c->stride_w == 1 && ow + 1 < c->w_out &&
-           iw0 >= 0 && iw0 + 3 < c->w_in;
+    if (c->k_w != 3 || c->dil_w != 1 || c->stride_w != 1 || ow + 1 >= c->w_out)
+        return PAIR_NONE;
+    if (iw0 >= 0 && iw0 + 3 < c->w_in)
+        return PAIR_INSIDE;
+    if (iw0 == -1 && c->w_in >= 4)
+        return PAIR_LEFT;
+    return iw0 >= 1 && iw0 + 3 == c->w_in ? PAIR_RIGHT : PAIR_NONE;
 }
 
+/* The window rows of both pixels in weight order (ic, kh): padded rows give e = o = 0. */
+typedef struct {
+    const int8_t *x;
+    ptrdiff_t r, row_step, plane_skip;
+    int32_t kh, kh_n, kh_lo, n_in, offs;
+} rows3;
+
+/* e, o of the row word at xs. kind is a constant where it matters (the callers are
+ * inlined per kind): no branch on it. */
+static inline __attribute__((always_inline)) void row_eo(const int8_t *xs, int32_t offs,
+                                                         int kind, uint32_t *e, uint32_t *o)
+{
+    int32_t v, lo, hi; /* lo, hi: SXTB16 of bytes 0 and 2, of bytes 1 and 3 */
+    memcpy(&v, xs, sizeof v); /* one LDR: unaligned words load on Cortex-M4 */
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(hi) : "r"(v));
+    lo = __sxtb16(v);
+    if (kind == PAIR_LEFT) { /* v = x1..x4: e = (0, x2) */
+        *e = (uint32_t)__sadd16(hi, offs) << 16;
+        *o = (uint32_t)__sadd16(lo, offs);
+    } else if (kind == PAIR_RIGHT) { /* v = x-1..x2: o = (x1, 0) */
+        *e = (uint32_t)__sadd16(hi, offs);
+        *o = (uint32_t)__sadd16(lo, offs) >> 16;
+    } else {
+        *e = (uint32_t)__sadd16(lo, offs);
+        *o = (uint32_t)__sadd16(hi, offs);
+    }
+}
+
+static inline __attribute__((always_inline)) void next_row(rows3 *it, uint32_t *e,
+                                                           uint32_t *o, int kind)
+{
+    if ((uint32_t)(it->kh - it->kh_lo) < (uint32_t)it->n_in) {
+        row_eo(it->x + it->r, it->offs, kind, e, o);
+        it->r += it->row_step;
+    } else {
+        *e = 0, *o = 0;
+    }
+    if (++it->kh == it->kh_n)
+        it->kh = 0, it->r += it->plane_skip;
+}
+
+static inline uint32_t pkhbt_lsl16(uint32_t lo, uint32_t hi)
+{
+    uint32_t d;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(d) : "r"(lo), "r"(hi));
+    return d;
+}
+
+static inline uint32_t pkhtb_asr16(uint32_t hi, uint32_t lo)
+{
+    uint32_t d;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(d) : "r"(hi), "r"(lo));
+    return d;
+}
+
+/* Four rows a, b, c, d are 12 values, three groups of four: the groups of pixel 0 in the
+ * core's order (n0, n2), (n1, n3) are (a0 a2)(a1 b0), (b1 c0)(b2 c1), (c2 d1)(d0 d2), and
+ * with e, o of each row every such pair is a whole word, one PKH of two, or a high half
+ * and a low half swapping places (two instructions); pixel 1 likewise, sharing (b2 c1). */
+static inline __attribute__((always_inline)) void quad3(const uint32_t *e,
+                                                        const uint32_t *o, int16_t *g)
+{
+    const uint32_t shared = e[1] >> 16 | o[2] << 16;
+    const uint32_t w[12] = {
+        e[0], pkhbt_lsl16(o[0], e[1]), o[0], e[0] >> 16 | o[1] << 16,
+        pkhbt_lsl16(o[1], e[2]), shared, shared, pkhtb_asr16(e[2], o[1]),
+        e[2] >> 16 | o[3] << 16, e[3], pkhtb_asr16(e[3], o[2]), o[3],
+    };
+    memcpy(g, w, sizeof w);
+}
+
+/* Four rows from the iterator (any padding, any k_h). */
+static inline __attribute__((always_inline)) void quad3_rows(rows3 *it, int16_t *g, int kind)
+{
+    uint32_t e[4], o[4];
+    for (int32_t m = 0; m < 4; m++)
+        next_row(it, &e[m], &o[m], kind);
+    quad3(e, o, g);
+}
+
+/* Four channels of 3 rows, all inside the input: 12 rows at fixed distances from xs, three
+ * quads without the iterator's per-row tests. */
+static inline __attribute__((always_inline)) void block4x3(const int8_t *xs, ptrdiff_t rs,
+                                                           ptrdiff_t plane, int32_t offs,
+                                                           int kind, int16_t *g)
+{
+    for (int32_t q = 0; q < 3; q++) {
+        uint32_t e[4], o[4];
+        for (int32_t m = 0; m < 4; m++) {
+            const int32_t i = 4 * q + m;
+            row_eo(xs + (i / 3) * plane + (i % 3) * rs, offs, kind, &e[m], &o[m]);
+        }
+        quad3(e, o, g + 24 * q);
+    }
+}
+
+/* All pairs of one kind: 4-channel blocks while the window's 3 rows are all inside, then
+ * the iterator by quads. Returns the rows done. */
+static inline __attribute__((always_inline)) int32_t quads(rows3 *it, int32_t n_rows,
+                                                           int32_t cin_g, int16_t *cols,
+                                                           int kind)
+{
+    int32_t t = 0;
+    if (it->kh_n == 3 && it->n_in == 3) {
+        const ptrdiff_t plane = it->plane_skip + 3 * it->row_step;
+        for (; t + 12 <= 3 * cin_g; t += 12, it->r += 4 * plane)
+            block4x3(it->x + it->r, it->row_step, plane, it->offs, kind, cols + 6 * t);
+    }
+    for (; t + 4 <= n_rows; t += 4)
+        quad3_rows(it, cols + 6 * t, kind);
+    return t;
+}
+
+/* Both pixels' windows straight into columns 0 and 1 of the kiln_s8_gemm_dsp layout: whole
+ * groups of four rows by quad3, the last n_rows % 4 rows value by value. */
 static void gather_pair3(const kiln_conv2d_s8_params *p, const int8_t *xg, int32_t oh,
-                         int32_t ow, int16_t *d0, int16_t *d1)
+                         int32_t ow, int kind, int16_t *cols, int32_t k)
 {
     const kiln_conv2d_params *c = &p->conv;
-    const int32_t cin_g = c->c_in / c->group, kh_n = c->k_h, dh = c->dil_h;
+    const int32_t n_rows = c->c_in / c->group * c->k_h, dh = c->dil_h;
     const int32_t ih0 = oh * c->stride_h - c->pad_top, iw0 = ow - c->pad_left;
-    const int32_t offs = (int32_t)((uint32_t)(uint16_t)p->io.input_offset * 0x10001u);
     int32_t kh_lo, kh_hi;
-    kiln_range_inside(ih0, dh, c->h_in, kh_n, &kh_lo, &kh_hi);
-    const int32_t pre = kh_lo * 3, post = (kh_n - kh_hi) * 3;
-    const ptrdiff_t plane = (ptrdiff_t)c->h_in * c->w_in, row_step = (ptrdiff_t)dh * c->w_in;
-    const ptrdiff_t first = (ptrdiff_t)(ih0 + kh_lo * dh) * c->w_in + iw0;
-    for (int32_t ic = 0; ic < cin_g; ic++) {
-        d0 = zeros(d0, pre), d1 = zeros(d1, pre);
-        ptrdiff_t r = first + ic * plane;
-        for (int32_t kh = kh_lo; kh < kh_hi; kh++, r += row_step, d0 += 3, d1 += 3) {
-            int32_t v, odd, w0, w1;
-            memcpy(&v, xg + r, sizeof v); /* one LDR: unaligned words load on Cortex-M4 */
-            __asm__("sxtb16 %0, %1, ror #8" : "=r"(odd) : "r"(v));
-            const int32_t even = __sadd16(__sxtb16(v), offs); /* (x0, x2) */
-            odd = __sadd16(odd, offs);                         /* (x1, x3) */
-            __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(w0) : "r"(even), "r"(odd));
-            __asm__("pkhbt %0, %1, %2" : "=r"(w1) : "r"(odd), "r"(even));
-            memcpy(d0, &w0, sizeof w0);
-            d0[2] = (int16_t)(even >> 16);
-            memcpy(d1, &w1, sizeof w1);
-            d1[2] = (int16_t)(odd >> 16);
-        }
-        d0 = zeros(d0, post), d1 = zeros(d1, post);
+    kiln_range_inside(ih0, dh, c->h_in, c->k_h, &kh_lo, &kh_hi);
+    rows3 it;
+    it.row_step = (ptrdiff_t)dh * c->w_in;
+    it.plane_skip = (ptrdiff_t)c->h_in * c->w_in - (kh_hi - kh_lo) * it.row_step;
+    it.x = xg, it.r = (ptrdiff_t)(ih0 + kh_lo * dh) * c->w_in + iw0 +
+                      (kind == PAIR_LEFT) - (kind == PAIR_RIGHT);
+    it.kh = 0, it.kh_n = c->k_h, it.kh_lo = kh_lo, it.n_in = kh_hi - kh_lo;
+    it.offs = (int32_t)((uint32_t)(uint16_t)p->io.input_offset * 0x10001u);
+    const int32_t cin_g = c->c_in / c->group;
+    int32_t t = kind == PAIR_LEFT    ? quads(&it, n_rows, cin_g, cols, PAIR_LEFT)
+                : kind == PAIR_RIGHT ? quads(&it, n_rows, cin_g, cols, PAIR_RIGHT)
+                                     : quads(&it, n_rows, cin_g, cols, PAIR_INSIDE);
+    for (int32_t i = 3 * t; t < n_rows; t++, i += 3) {
+        uint32_t e, o;
+        next_row(&it, &e, &o, kind);
+        const int16_t v[2][3] = {{(int16_t)e, (int16_t)o, (int16_t)(e >> 16)},
+                                 {(int16_t)o, (int16_t)(e >> 16), (int16_t)(o >> 16)}};
+        for (int32_t j = 0; j < 2; j++)
+            for (int32_t m = 0; m < 3; m++)
+                cols[kiln_s8_col_slot(i + m, j, k)] = v[j][m];
     }
 }
 
@@ -146,7 +267,6 @@ void kiln_conv2d_s8(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant
     const int32_t k = cin_g * c->k_h * c->k_w, hw_out = c->h_out * c->w_out;
     int16_t cols[2 * KILN_S8_COL_MAX] __attribute__((aligned(8))); /* LDRD needs words */
     int16_t nat[KILN_S8_COL_MAX] __attribute__((aligned(4)));
-    int16_t nat2[KILN_S8_COL_MAX] __attribute__((aligned(4)));
     for (int32_t n = 0; n < c->n; n++) {
         for (int32_t g = 0; g < c->group; g++) {
             const int8_t *xg = x + ((ptrdiff_t)n * c->c_in + g * cin_g) * c->h_in * c->w_in;
@@ -163,10 +283,9 @@ void kiln_conv2d_s8(const kiln_conv2d_s8_params *p, const kiln_per_channel_quant
                     continue;
                 }
                 const int32_t oh = s / c->w_out, ow = s % c->w_out;
-                if (n_cols == 2 && pair3_ok(c, ow)) {
-                    gather_pair3(p, xg, oh, ow, nat, nat2);
-                    arrange(nat, cols, 0, k);
-                    arrange(nat2, cols, 1, k);
+                const int kind = n_cols == 2 ? pair3_kind(c, ow) : PAIR_NONE;
+                if (kind != PAIR_NONE) {
+                    gather_pair3(p, xg, oh, ow, kind, cols, k);
                 } else {
                     for (int32_t j = 0; j < n_cols; j++) {
                         gather(p, xg, (s + j) / c->w_out, (s + j) % c->w_out, nat);

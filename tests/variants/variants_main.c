@@ -38,6 +38,7 @@ static int failures, cases;
 static int small_shifts; /* small values, right shifts of 1-3: rounding ties on many outputs */
 static int wide_shifts;  /* right shifts over the whole range 0-31 (the single-sum path's edges) */
 static int32_t tall_stride; /* when set, conv_case's vertical stride (stride: the horizontal) */
+static int32_t tall_dil;    /* when set, conv_case's vertical dilation (dil: the horizontal) */
 
 static uint32_t rnd(void)
 {
@@ -107,9 +108,9 @@ static void conv_case(const char *what, int32_t c_in, int32_t c_out, int32_t h, 
     c->n = 1, c->c_in = c_in, c->h_in = h, c->w_in = w, c->c_out = c_out;
     c->k_h = k, c->k_w = kw;
     c->stride_h = tall_stride ? tall_stride : stride, c->stride_w = stride;
-    c->dil_h = dil, c->dil_w = dil;
+    c->dil_h = tall_dil ? tall_dil : dil, c->dil_w = dil;
     c->pad_top = pad, c->pad_left = pad, c->group = group;
-    c->h_out = (h + 2 * pad - dil * (c->k_h - 1) - 1) / c->stride_h + 1;
+    c->h_out = (h + 2 * pad - c->dil_h * (c->k_h - 1) - 1) / c->stride_h + 1;
     c->w_out = (w + 2 * pad - dil * (c->k_w - 1) - 1) / stride + 1;
     const int32_t kk = c_in / group * c->k_h * c->k_w;
     fill(xbuf, c_in * h * w);
@@ -348,6 +349,19 @@ int main(void)
     for (int32_t i = 0; i < (int32_t)(sizeof w3 / sizeof w3[0]); i++)
         conv_case("conv2d_s8", w3[i][0], w3[i][1], w3[i][2], w3[i][3], w3[i][4], 3, 1, w3[i][5], 1,
                   w3[i][6], 30 + i);
+    /* the same, gathered straight into the core's layout four rows at a time: rows left
+     * over (channels * k_h not a multiple of 4), padded rows at the top and bottom and
+     * pixels at both edges, vertical stride 2 and dilation 2 (horizontally 1, as the
+     * two-pixel path needs) */
+    conv_case("conv2d_s8", 9, 4, 5, 6, 3, 3, 1, 1, 1, 1, 34);
+    conv_case("conv2d_s8", 10, 4, 6, 7, 3, 3, 1, 1, 1, 2, 35);
+    conv_case("conv2d_s8", 7, 5, 4, 5, 3, 3, 1, 2, 1, 1, 36);
+    tall_stride = 2;
+    conv_case("conv2d_s8", 7, 5, 9, 8, 3, 3, 1, 1, 1, 1, 37);
+    tall_stride = 0;
+    tall_dil = 2;
+    conv_case("conv2d_s8", 6, 9, 7, 9, 4, 3, 1, 2, 1, 1, 38);
+    tall_dil = 0;
     /* inputs too big for 16-bit gather offsets (the Helium im2col copies rows): adjacent and
      * dilated window rows */
     conv_case("conv2d_s8", 2, 3, 200, 200, 3, 3, 2, 1, 1, 1, 40);
@@ -377,5 +391,5 @@ int main(void)
     add_case(add[0], 0, -1, 8);
     small_shifts = 0;
     board_puts(failures ? "variants: FAIL\n" : "variants: all cases bit-exact\n");
-    return failures ? 1 : (cases == 111 ? 0 : 2);
+    return failures ? 1 : (cases == 116 ? 0 : 2);
 }
