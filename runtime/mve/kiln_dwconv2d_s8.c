@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Depthwise Conv, int8, Helium (MVE). A band of input rows is widened to int16 (x +
- * input_offset, zero padding around, each row w_pad values) so that every window lies inside
- * it. With stride 1 the band's output rows are one flat run: output (r, col) reads the band
+ * input_offset, zero padding around, each row w_pad values, the zero columns between two
+ * rows shared as right and left padding) so that every window lies inside it. With stride 1 the band's output rows are one flat run: output (r, col) reads the band
  * at r * w_pad + col + tap offset, so narrow planes (KWS: 5 columns) still fill all four
  * int32 lanes; the columns past w_out are computed and dropped. Other strides run row by row
  * with gather loads. Each tap is one load and one VMLA by the scalar weight; requantization
@@ -50,10 +50,11 @@ static void widen_row(const band_geom *g, const int8_t *xr, int16_t *dst)
     }
 }
 
-/* Values read past the band's rows by the dropped lanes of the last vector. */
+/* Values read past the band's rows by the dropped lanes of the last vector and by the last
+ * row's windows, which reach into the (absent) next row's left padding. */
 static int32_t band_slack(const band_geom *g)
 {
-    return 4 * g->sw + (g->k_w - 1) * g->dw + 4;
+    return 4 * g->sw + (g->k_w - 1) * g->dw + 4 + g->pad_left;
 }
 
 /* Input rows of output rows [oh0, oh0 + n_rows) into band, the slack after them cleared:
@@ -239,14 +240,25 @@ static void channel_ref(const kiln_conv2d_s8_params *p, const int8_t *xc, const 
     }
 }
 
+/* Band row pitch: the row's left padding and input, and every window inside it. A window
+ * may run past the row into the next row's left padding (zeros too), so one zero column
+ * serves as right padding of a row and left padding of the next: KWS's 5-wide rows with pad
+ * 1 take a pitch of 6, not 7. With stride 1 the outputs are laid out at this pitch, so it
+ * is at least w_out. */
+static int32_t row_pitch(const kiln_conv2d_params *c)
+{
+    const int32_t reach = (c->w_out - 1) * c->stride_w + (c->k_w - 1) * c->dil_w + 1;
+    int32_t w = c->pad_left + c->w_in;
+    w = reach - c->pad_left > w ? reach - c->pad_left : w;
+    return c->w_out > w ? c->w_out : w;
+}
+
 static band_geom geometry(const kiln_conv2d_s8_params *p)
 {
     const kiln_conv2d_params *c = &p->conv;
     band_geom g = {c->stride_h, c->stride_w, c->dil_h, c->dil_w, c->k_h, c->k_w, 0, 0,
                    p->io.input_offset, c->h_in, c->w_in, c->pad_top, c->pad_left};
-    /* row width covering every window: the padded input, or what the last window reaches */
-    const int32_t reach = (c->w_out - 1) * c->stride_w + (c->k_w - 1) * c->dil_w + 1;
-    g.w_pad = reach > c->pad_left + c->w_in ? reach : c->pad_left + c->w_in;
+    g.w_pad = row_pitch(c);
     g.cols = c->stride_h == 1 && c->stride_w == 1 ? g.w_pad : c->w_out;
     return g;
 }
